@@ -1,0 +1,45 @@
+"""The library's front door: ``parse``, ``to_xml`` and ``validate`` (re-exported by ``ijw_gateway``)."""
+
+from datetime import date
+from pathlib import Path
+
+from ijw_gateway.errors import MessageError, UsageError
+from ijw_gateway.messages.codec import to_xml
+from ijw_gateway.messages.xsd import IjwModel
+from ijw_gateway.validation.findings import MessageReport
+from ijw_gateway.validation.validator import ValidationContext, check
+
+__all__ = ["parse", "to_xml", "validate"]
+
+
+def _as_bytes(data: bytes | bytearray | memoryview) -> bytes:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data)
+    raise UsageError(
+        f"expected the message as bytes, got {type(data).__name__} "
+        "(read files with Path.read_bytes(); encode text with .encode('utf-8'))"
+    )
+
+
+def parse(data: bytes, *, schemas: Path | None = None) -> IjwModel:
+    """Bytes of an iJw message → its typed model (JW301, JW315, …).
+
+    The type comes from the root element's namespace. The document must be safe,
+    well-formed XML that passes its XSD; otherwise :class:`MessageError` is raised
+    with the findings. Rules beyond the XSD are :func:`validate`'s business.
+    """
+    checked = check(_as_bytes(data), ValidationContext(schemas=schemas))
+    if checked.message is None:
+        errors = [f for f in checked.report.findings if f.severity == "error"]
+        first = errors[0]
+        where = f" at {first.path}" if first.path else ""
+        raise MessageError(f"not a valid iJw message{where}: {first.message}", errors)
+    return checked.message
+
+
+def validate(data: bytes, today: date | None = None, schemas: Path | None = None) -> MessageReport:
+    """Validate one message as ``ijw validate`` does; the report says ``valid``, ``bericht`` and ``findings``."""
+    from ijw_gateway.validation.rules import rule_layer
+
+    context = ValidationContext(today=today, schemas=schemas, rule_layer=rule_layer)
+    return check(_as_bytes(data), context).report

@@ -1,0 +1,126 @@
+"""Message models ↔ XML.
+
+``to_xml`` writes what the standard asks of a sent message (OP192): UTF-8 without
+BOM, CR/LF line ends, the usual ``ijw:``/``jwNNN:`` prefixes. ``from_tree`` reads
+a document that already passed its XSD into the typed model.
+"""
+
+from datetime import date, time
+from functools import cache
+
+from lxml import etree
+from pydantic import ValidationError
+
+from ijw_gateway.messages.layout import Element, elements
+from ijw_gateway.messages.registry import BY_NAMESPACE, Berichttype, berichttype_of
+from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel, SimpleType, lexical
+
+
+class UnreadableMessage(ValueError):
+    """A schema-valid document whose values a Python model cannot hold (e.g. a year beyond 9999)."""
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _append(parent: etree._Element, model: IjwModel) -> None:
+    owner = type(model)
+    for element in elements(owner):
+        value = getattr(model, element.name)
+        if value is None:
+            continue
+        qname = element.qname(owner)
+        for item in value if element.repeated else (value,):
+            child = etree.SubElement(parent, qname)
+            if element.complex_type is not None:
+                _append(child, item)
+            else:
+                child.text = lexical(item)
+
+
+def to_element(message: IjwModel) -> etree._Element:
+    """The message as an lxml element ``jwNNN:Bericht``."""
+    namespace = berichttype_of(message).namespace
+    root = etree.Element(
+        f"{{{namespace.uri}}}Bericht", nsmap={namespace.prefix: namespace.uri, BASISSCHEMA.prefix: BASISSCHEMA.uri}
+    )
+    _append(root, message)
+    return root
+
+
+def to_xml(message: IjwModel) -> bytes:
+    """The message as UTF-8 XML bytes with an XML declaration and CR/LF line ends."""
+    root = to_element(message)
+    etree.indent(root, space="  ")
+    text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return text.replace(b"\n", b"\r\n")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def detect(tree: etree._ElementTree | etree._Element) -> Berichttype | None:
+    """The message type named by the root element's namespace, or None."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    qname = etree.QName(root)
+    if qname.localname != "Bericht":
+        return None
+    return BY_NAMESPACE.get(qname.namespace or "")
+
+
+@cache
+def _read_plan(model: type[IjwModel]) -> dict[str, Element]:
+    return {element.qname(model): element for element in elements(model)}
+
+
+def _text(node: etree._Element) -> str:
+    if len(node):  # comments or processing instructions inside a value
+        return "".join(node.itertext())
+    return node.text or ""
+
+
+def _value(simple: SimpleType, text: str) -> str | int | date | time:
+    try:
+        if simple.base == "string":
+            return text
+        if simple.base == "integer":
+            return int(text.strip())
+        if simple.base == "date":
+            return date.fromisoformat(text.strip())
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise UnreadableMessage(
+            f"the value {text.strip()!r} cannot be represented ({simple.name or simple.base})"
+        ) from None
+
+
+def _read(node: etree._Element, model: type[IjwModel]) -> dict[str, object]:
+    plan = _read_plan(model)
+    data: dict[str, object] = {}
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        element = plan.get(child.tag)
+        if element is None:
+            raise UnreadableMessage(f"unexpected element {child.tag} in {model.xsd_type_name}")
+        if element.complex_type is not None:
+            value: object = _read(child, element.complex_type)
+        else:
+            assert element.simple_type is not None
+            value = _value(element.simple_type, _text(child))
+        if element.repeated:
+            data.setdefault(element.name, []).append(value)  # type: ignore[union-attr]
+        else:
+            data[element.name] = value
+    return data
+
+
+def from_tree(tree: etree._ElementTree | etree._Element, berichttype: Berichttype) -> IjwModel:
+    """Read a schema-valid document of ``berichttype`` into its model."""
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    try:
+        return berichttype.model.model_validate(_read(root, berichttype.model))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = "/".join(str(p) for p in first["loc"])
+        raise UnreadableMessage(f"{where}: {first['msg']}") from None
