@@ -6,8 +6,15 @@ driven by the definitions in ``routes.yaml``.
 """
 
 from ijw_gateway.ledger.calendar import WorkingDayCalendar, feestdagen
-from ijw_gateway.ledger.deadlines import Deadline, State, compute_deadlines, deadline_state
-from ijw_gateway.ledger.facts import EVENTS, CaseFacts, Event, MessageFact, local_date
+from ijw_gateway.ledger.deadlines import (
+    Deadline,
+    State,
+    compute_all,
+    compute_deadlines,
+    deadline_state,
+    select_deadlines,
+)
+from ijw_gateway.ledger.facts import EVENTS, CaseFacts, Event, MessageFact, event_name, local_date
 from ijw_gateway.ledger.routes import Definitions, load_definitions, render_markdown
 
 __all__ = [
@@ -19,10 +26,13 @@ __all__ = [
     "MessageFact",
     "State",
     "WorkingDayCalendar",
+    "compute_all",
     "compute_deadlines",
     "deadline_state",
+    "event_name",
     "feestdagen",
     "load_definitions",
     "local_date",
     "render_markdown",
+    "select_deadlines",
 ]

@@ -27,7 +27,7 @@ from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.facts import CaseFacts, Event, MessageFact, RouteId
 from ijw_gateway.ledger.routes import Definitions, MessageRule, MessageSpec, Ref, Route, Step, load_definitions
 
-__all__ = ["Deadline", "State", "compute_deadlines", "deadline_state"]
+__all__ = ["Deadline", "State", "compute_all", "compute_deadlines", "deadline_state", "select_deadlines"]
 
 State = Literal["open", "met", "overdue", "late"]
 
@@ -256,3 +256,45 @@ def compute_deadlines(
     for _, rule, values in sorted(rule_items, key=lambda item: item[0]):
         add(rule.rule, rule.key, rule.description, rule.escalation, str(rule.term), values)
     return result
+
+
+def compute_all(
+    cases: Iterable[CaseFacts],
+    *,
+    today: date,
+    calendar: WorkingDayCalendar | None = None,
+    definitions: Definitions | None = None,
+) -> list[Deadline]:
+    """The deadlines of many cases, ordered by due date, then case, then definition order."""
+    cal = calendar or WorkingDayCalendar()
+    defs = definitions or load_definitions()
+    items = [
+        (d.due, d.case, i, d)
+        for facts in cases
+        for i, d in enumerate(compute_deadlines(facts, today=today, calendar=cal, definitions=defs))
+    ]
+    return [d for *_, d in sorted(items, key=lambda item: item[:3])]
+
+
+def select_deadlines(
+    deadlines: Iterable[Deadline],
+    *,
+    today: date,
+    overdue: bool = False,
+    due_within: int | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> list[Deadline]:
+    """The ``--overdue`` / ``--due-within N`` filters of ``ijw ledger status``.
+
+    ``overdue`` keeps overdue deadlines; ``due_within`` keeps deadlines not done whose due
+    date is at most N werkdagen after ``today`` (overdue ones included). Both given: either.
+    """
+    chosen = list(deadlines)
+    if not overdue and due_within is None:
+        return chosen
+    limit = (calendar or WorkingDayCalendar()).add_working_days(today, due_within) if due_within is not None else None
+    return [
+        d
+        for d in chosen
+        if (overdue and d.state == "overdue") or (limit is not None and d.done is None and d.due <= limit)
+    ]

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ijw_gateway.errors import UsageError
+
 __all__ = [
     "AMSTERDAM",
     "EVENTS",
@@ -22,6 +24,7 @@ __all__ = [
     "EventName",
     "MessageFact",
     "RouteId",
+    "event_name",
     "local_date",
 ]
 
@@ -46,6 +49,13 @@ EventName = Literal[
 EVENTS: tuple[str, ...] = EventName.__args__  # type: ignore[attr-defined]
 
 Moment = datetime | date
+
+
+def event_name(name: str) -> EventName:
+    """Check a user-given event name (``ijw ledger record CASE EVENT``)."""
+    if name not in EVENTS:
+        raise UsageError(f"unknown event {name!r}; use one of: {', '.join(EVENTS)}")
+    return name  # type: ignore[return-value]
 
 
 def local_date(moment: Moment) -> date:

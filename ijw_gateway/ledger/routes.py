@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ijw_gateway.errors import DataError
+from ijw_gateway.errors import DataError, InputFileError
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.facts import EVENTS, RouteId
 
@@ -264,9 +264,19 @@ class Definitions(_Model):
             raise DataError(f"{source} are invalid: {problems}") from exc
 
 
+def load_definitions(path: Path | None = None) -> Definitions:
+    """The shipped definitions (``ijw_gateway/ledger/routes.yaml``, parsed once), or those in ``path``."""
+    if path is None:
+        return _shipped_definitions()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read route definitions {path}: {exc}") from exc
+    return Definitions.from_yaml(text, str(path))
+
+
 @lru_cache(maxsize=1)
-def load_definitions() -> Definitions:
-    """The shipped definitions (``ijw_gateway/ledger/routes.yaml``), parsed once."""
+def _shipped_definitions() -> Definitions:
     text = resources.files("ijw_gateway.ledger").joinpath("routes.yaml").read_text(encoding="utf-8")
     return Definitions.from_yaml(text, "ijw_gateway/ledger/routes.yaml")
 

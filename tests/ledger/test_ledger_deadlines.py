@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ijw_gateway.errors import DataError
+from ijw_gateway.errors import DataError, UsageError
 from ijw_gateway.ledger import (
     CaseFacts,
     Deadline,
@@ -15,10 +17,13 @@ from ijw_gateway.ledger import (
     Event,
     MessageFact,
     WorkingDayCalendar,
+    compute_all,
     compute_deadlines,
+    event_name,
     load_definitions,
     local_date,
     render_markdown,
+    select_deadlines,
 )
 from ijw_gateway.ledger.deadlines import deadline_state
 
@@ -491,3 +496,50 @@ def test_generated_documentation_is_up_to_date() -> None:
     )
     for step in ("| 4' |", "| 2-4 |", "| 4b |", "| 5A (5A-301) |", "| OP274 (OP274-onderzoek) |"):
         assert step in committed
+
+
+# --- selection, many cases, properties ------------------------------------------------------
+
+
+def test_select_and_compute_all() -> None:
+    a = case("315", D(2026, 4, 24))  # step 1 due 4 May
+    b = CaseFacts(case="K-2", route="301", opened_at=D(2026, 5, 6))  # step 1 due 11 May
+    today = D(2026, 5, 6)
+    every = compute_all([b, a], today=today)
+    assert [(d.case, d.due) for d in every] == [("K-1", D(2026, 5, 4)), ("K-2", D(2026, 5, 11))]
+    assert [d.case for d in select_deadlines(every, today=today, overdue=True)] == ["K-1"]
+    assert [d.case for d in select_deadlines(every, today=today, due_within=2)] == ["K-1"]  # 7, 8 May
+    assert [d.case for d in select_deadlines(every, today=today, due_within=3)] == ["K-1", "K-2"]
+    assert select_deadlines(every, today=today) == every
+
+
+def test_event_name_check() -> None:
+    assert event_name("overleg") == "overleg"
+    with pytest.raises(UsageError, match="bepaling_vastgesteld"):
+        event_name("vergadering")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    opened=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 1)),
+    gaps=st.lists(st.integers(min_value=0, max_value=20), min_size=3, max_size=3),
+    route=st.sampled_from(["301", "315"]),
+)
+def test_werkdagen_deadlines_fall_on_later_working_days(opened: date, gaps: list[int], route: str) -> None:
+    cal = WorkingDayCalendar()
+    overleg = opened + timedelta(days=gaps[0])
+    verstuurd = overleg + timedelta(days=gaps[1])
+    facts = case(
+        route,
+        opened,
+        ev("overleg", overleg),
+        ev("bepaling_verstuurd", verstuurd),
+        msg("JW315" if route == "315" else "JW301", verstuurd + timedelta(days=gaps[2]), "received"),
+    )
+    for d in compute_deadlines(facts, today=verstuurd + timedelta(days=40), calendar=cal):
+        assert d.due > d.start
+        if d.term.endswith(("werkdag", "werkdagen")):
+            assert cal.is_working_day(d.due)
+            assert cal.working_days_between(d.start, d.due) == int(d.term.split()[0])
+        else:
+            assert (d.due - d.start).days % 7 == 0
