@@ -135,6 +135,7 @@ def _rule_deadlines(
     out: list[tuple[date, date, date | None, str]] = []
     messages = case.messages
     retour_taken: set[int] = set()
+    request_seen: set[tuple[int, str | None]] = set()  # one term per (request, product)
     for trigger in messages:
         if not _matches(trigger, rule.trigger):
             continue
@@ -157,6 +158,9 @@ def _rule_deadlines(
                 request = requests[-1] if requests else None
                 if request is None or request.berichttype not in rule.request_types:
                     continue
+                if (id(request), product) in request_seen:
+                    continue
+                request_seen.add((id(request), product))
                 start = request.day
                 subject += f" on {request.label()}"
             elif rule.start == "zorgdatum":

@@ -389,11 +389,11 @@ def test_op274_per_product_and_in_onderzoek() -> None:
     )
     [onderzoek] = rules(decided, D(2026, 7, 1), "OP274-onderzoek")
     assert (onderzoek.done, onderzoek.state) == (D(2026, 6, 1), "met")
-    # a JW319 'in onderzoek' again does not settle it
+    # a JW319 'in onderzoek' again does not settle it, nor open a second term
     again = facts.model_copy(
         update={"messages": (*facts.messages, msg("JW319", D(2026, 6, 1), verzoek_antwoord="2", producten=("P2",)))}
     )
-    assert [x.state for x in rules(again, D(2026, 7, 1), "OP274-onderzoek")] == ["overdue", "overdue"]
+    assert [x.state for x in rules(again, D(2026, 7, 1), "OP274-onderzoek")] == ["overdue"]
 
 
 def test_op346_verzoek_om_wijziging() -> None:
