@@ -115,6 +115,11 @@ class Catalog:
             raise DataError(f"{file}: regio {c.regio!r} belongs in {regio_slug(c.regio)}.yaml")
         if file.parent.name != str(c.jaar):
             raise DataError(f"{file}: jaar {c.jaar} belongs in contracten/{c.jaar}/")
+        self.controleer_contract(c, str(file))
+
+    def controleer_contract(self, c: Contract, bron: str) -> None:
+        """Cross-check a contract against the tussentaal and the standard list; DataError naming ``bron``."""
+        file = bron
         for index, p in enumerate(c.producten, start=1):
             where = f"{file}: producten[{index} {p.zorgvorm}]"
             zorgvorm = self.zorgvormen.get(p.zorgvorm)
