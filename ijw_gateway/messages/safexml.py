@@ -55,8 +55,10 @@ def _too_deep(max_depth: int) -> etree.XPath:
     return etree.XPath("boolean(/" + "/".join(["*"] * (max_depth + 1)) + ")")
 
 
-def _describe_syntax_error(error: etree.XMLSyntaxError) -> str:
+def _describe_syntax_error(error: etree.XMLSyntaxError, data: bytes) -> str:
     message = (error.msg or "not well-formed XML").strip()
+    if not data.rstrip().endswith(b">") and data.lstrip().startswith(b"<"):
+        return f"the XML document is truncated (it ends before its root element is closed): {message}"
     if "Excessive depth" in message or "Maximum depth" in message:
         return "the document nests elements too deeply to be an iJw message"
     if "Document is empty" in message or "Start tag expected" in message:
@@ -77,7 +79,7 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
-        raise UnsafeOrMalformedXml(_describe_syntax_error(error), error.lineno) from None
+        raise UnsafeOrMalformedXml(_describe_syntax_error(error, data), error.lineno) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise UnsafeOrMalformedXml(

@@ -1,0 +1,14 @@
+"""Parsing of option values shared by the commands, with errors that name the option."""
+
+from datetime import date
+
+from ijw_gateway.errors import UsageError
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value}: expected a date as YYYY-MM-DD, e.g. 2026-05-04") from None

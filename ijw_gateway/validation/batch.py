@@ -1,0 +1,148 @@
+"""Validate many messages: find them, read them safely, spread them over processes, stream results.
+
+Results come back in input order, one at a time, so memory does not grow with
+the batch; a file that cannot be read becomes a finding and the batch goes on.
+"""
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ijw_gateway.errors import UsageError
+from ijw_gateway.messages import safexml
+from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
+from ijw_gateway.validation.validator import ValidationContext, check
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One message to validate: a file, or the bytes read from standard input."""
+
+    label: str
+    path: Path | None = None
+    data: bytes | None = None
+
+
+def discover(paths: Iterable[str], stdin: bytes | None = None) -> list[Source]:
+    """Files named, ``*.xml`` files found recursively in directories named, and ``-`` for stdin."""
+    sources: list[Source] = []
+    for raw in paths:
+        if raw == STDIN:
+            sources.append(Source("<stdin>", data=stdin if stdin is not None else b""))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                found = sorted(_xml_files(path))
+            except OSError as error:
+                raise UsageError(f"cannot read directory {path}: {error.strerror or error}") from None
+            sources.extend(Source(str(p), path=p) for p in found)
+        elif path.exists():
+            sources.append(Source(str(path), path=path))
+        else:
+            raise UsageError(f"{raw}: no such file or directory")
+    return sources
+
+
+def _xml_files(directory: Path) -> Iterator[Path]:
+    def fail(error: OSError) -> None:
+        raise error
+
+    for root, dirs, files in os.walk(directory, onerror=fail):
+        dirs.sort()
+        for name in files:
+            if name.lower().endswith(".xml"):
+                yield Path(root) / name
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a worker process needs to validate like the parent would (picklable)."""
+
+    today: date | None = None
+    schemas: Path | None = None
+    limits: safexml.Limits = field(default_factory=safexml.Limits)
+    rules: bool = True
+
+    def context(self) -> ValidationContext:
+        rule_layer = None
+        if self.rules:
+            from ijw_gateway.validation.rules import rule_layer
+        return ValidationContext(today=self.today, schemas=self.schemas, limits=self.limits, rule_layer=rule_layer)
+
+
+def _unreadable(label: str, reason: str) -> MessageReport:
+    finding = Finding(rule=RULE_XML, retourcode=RETOURCODE_TECHNISCH, message=reason)
+    return MessageReport.of(label, None, [finding])
+
+
+def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport:
+    """The bytes of a source, or a report saying why it cannot be read (never more than the limit)."""
+    if source.data is not None:
+        return source.data
+    assert source.path is not None
+    try:
+        with source.path.open("rb") as handle:
+            data = handle.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        return _unreadable(source.label, "the file disappeared before it could be read")
+    except IsADirectoryError:
+        return _unreadable(source.label, "this is a directory, not a message file")
+    except OSError as error:
+        return _unreadable(source.label, f"the file cannot be read: {error.strerror or error}")
+    if len(data) > limits.max_bytes:
+        return _unreadable(
+            source.label, f"the file is larger than the limit of {limits.max_bytes:,} bytes for one message"
+        )
+    return data
+
+
+def validate_source(source: Source, options: BatchOptions) -> MessageReport:
+    data = read_source(source, options.limits)
+    if isinstance(data, MessageReport):
+        return data
+    return check(data, _worker_context(options), file=source.label).report
+
+
+_CONTEXTS: dict[BatchOptions, ValidationContext] = {}
+
+
+def _worker_context(options: BatchOptions) -> ValidationContext:
+    context = _CONTEXTS.get(options)
+    if context is None:
+        context = _CONTEXTS[options] = options.context()
+    return context
+
+
+def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[MessageReport]:
+    return [validate_source(source, options) for source in sources]
+
+
+SERIAL_BELOW = 64
+"""Fewer messages than this are validated in-process: starting workers would cost more."""
+
+
+def run(sources: list[Source], options: BatchOptions, workers: int | None = None) -> Iterator[MessageReport]:
+    """Validate ``sources`` in order with ``workers`` processes (default: every core)."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")
+    if workers == 1 or len(sources) < SERIAL_BELOW:
+        for source in sources:
+            yield validate_source(source, options)
+        return
+    size = max(1, min(128, len(sources) // (workers * 8)))
+    in_flight: deque[Future[list[MessageReport]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for start in range(0, len(sources), size):
+            in_flight.append(pool.submit(_validate_chunk, sources[start : start + size], options))
+            if len(in_flight) >= workers * 4:  # a bounded window keeps memory flat
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()

@@ -1,0 +1,141 @@
+"""Report writers for ``ijw validate``: text for people, JSON and JUnit XML for machines.
+
+Reports are added one at a time; JSON and JUnit spool them to a temporary file so
+that the summary can come first without holding the batch in memory.
+"""
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Literal
+from xml.sax.saxutils import escape, quoteattr
+
+from ijw_gateway.errors import UsageError
+from ijw_gateway.validation.findings import Finding, MessageReport
+
+OutputFormat = Literal["text", "json", "junit"]
+
+
+class Summary:
+    def __init__(self) -> None:
+        self.files = 0
+        self.valid = 0
+        self.invalid = 0
+
+    def add(self, report: MessageReport) -> None:
+        self.files += 1
+        if report.valid:
+            self.valid += 1
+        else:
+            self.invalid += 1
+
+    def as_json(self) -> dict[str, int]:
+        return {"files": self.files, "valid": self.valid, "invalid": self.invalid}
+
+
+def describe_finding(finding: Finding) -> str:
+    where = finding.path or ""
+    if finding.line:
+        where = f"{where} (line {finding.line})" if where else f"line {finding.line}"
+    prefix = f"{finding.severity}: {finding.rule} [{finding.retourcode}]"
+    return f"{prefix} {where}: {finding.message}" if where else f"{prefix} {finding.message}"
+
+
+class ReportWriter:
+    """Collects reports and writes them in one format to ``stream`` on :meth:`finish`."""
+
+    def __init__(self, stream: IO[str], output_format: OutputFormat) -> None:
+        self.stream = stream
+        self.format = output_format
+        self.summary = Summary()
+        self._spool: IO[str] | None = None
+        if output_format != "text":
+            self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
+
+    def add(self, report: MessageReport) -> None:
+        self.summary.add(report)
+        if self.format == "text":
+            self._text(report)
+        elif self.format == "json":
+            assert self._spool is not None
+            if self.summary.files > 1:
+                self._spool.write(",\n")
+            self._spool.write("    " + json.dumps(report.as_json(), ensure_ascii=False))
+        else:
+            assert self._spool is not None
+            self._spool.write(self._testcase(report))
+
+    def _text(self, report: MessageReport) -> None:
+        if not report.findings:
+            return
+        verdict = "valid" if report.valid else "invalid"
+        self.stream.write(f"{report.file}: {report.bericht or 'unknown message'} {verdict}\n")
+        for finding in report.findings:
+            self.stream.write(f"  {describe_finding(finding)}\n")
+
+    @staticmethod
+    def _testcase(report: MessageReport) -> str:
+        name = quoteattr(report.file or "<message>")
+        classname = quoteattr(report.bericht or "unknown")
+        case = f'  <testcase classname={classname} name={name}>'
+        errors = [f for f in report.findings if f.severity == "error"]
+        warnings = [f for f in report.findings if f.severity == "warning"]
+        if errors:
+            body = escape("\n".join(describe_finding(f) for f in errors))
+            first = quoteattr(errors[0].message[:200])
+            case += f'\n    <failure message={first} type={quoteattr(errors[0].rule)}>{body}</failure>'
+        if warnings:
+            case += "\n    <system-out>" + escape("\n".join(describe_finding(f) for f in warnings)) + "</system-out>"
+        return case + "\n  </testcase>\n"
+
+    def finish(self) -> None:
+        counts = self.summary
+        if self.format == "text":
+            self.stream.write(f"{counts.files} files: {counts.valid} valid, {counts.invalid} invalid\n")
+            return
+        assert self._spool is not None
+        self._spool.seek(0)
+        if self.format == "json":
+            self.stream.write('{\n  "summary": ' + json.dumps(counts.as_json()) + ',\n  "results": [\n')
+            _copy(self._spool, self.stream)
+            self.stream.write("\n  ]\n}\n" if counts.files else "  ]\n}\n")
+        else:
+            self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+            self.stream.write(
+                f'<testsuites name="ijw validate" tests="{counts.files}" failures="{counts.invalid}">\n'
+                f'<testsuite name="ijw validate" tests="{counts.files}" failures="{counts.invalid}" errors="0">\n'
+            )
+            _copy(self._spool, self.stream)
+            self.stream.write("</testsuite>\n</testsuites>\n")
+        self._spool.close()
+
+
+def _copy(source: IO[str], target: IO[str]) -> None:
+    while chunk := source.read(1 << 16):
+        target.write(chunk)
+
+
+@contextmanager
+def atomic_text_file(path: Path) -> Iterator[IO[str]]:
+    """A file that appears at ``path`` complete, or not at all (temp file + rename)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--output {path}: is a directory (expected a file name)")
+    if not directory.is_dir():
+        raise UsageError(f"--output {path}: the directory {directory} does not exist")
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise UsageError(f"--output {path}: cannot write in {directory} ({error.strerror or error})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

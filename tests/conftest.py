@@ -1,0 +1,52 @@
+"""Shared fixtures: where the official iJw 3.2 reference lives, and how its absence is handled.
+
+The reference (../shared/reference beside the checkout) is an oracle for tests only.
+Without it the tests that need it skip with a reason; under CI (CI=true) its absence
+is a failure, so CI can never pass without checking against the official XSDs.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = Path(os.environ.get("IJW_REFERENCE", ROOT.parent / "shared" / "reference"))
+OFFICIAL_XSD = REFERENCE / "ijw-3.2" / "xsd"
+OFFICIAL_EXAMPLES = REFERENCE / "ijw-3.2" / "berichten"
+
+
+def require_reference() -> Path:
+    if OFFICIAL_XSD.is_dir():
+        return REFERENCE
+    reason = f"the official iJw 3.2 reference is not at {REFERENCE} (set IJW_REFERENCE to its path)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; under CI it is required")
+    pytest.skip(reason)
+
+
+class OfficialSchemas:
+    """The official XSDs, compiled once per test session."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._cache: dict[str, etree.XMLSchema] = {}
+
+    def schema(self, bericht: str) -> etree.XMLSchema:
+        if bericht not in self._cache:
+            self._cache[bericht] = etree.XMLSchema(etree.parse(str(self.directory / f"{bericht}.xsd")))
+        return self._cache[bericht]
+
+    def accepts(self, bericht: str, document: bytes) -> bool:
+        return self.schema(bericht).validate(etree.fromstring(document).getroottree())
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    return require_reference()
+
+
+@pytest.fixture(scope="session")
+def official(reference: Path) -> OfficialSchemas:
+    return OfficialSchemas(OFFICIAL_XSD)
