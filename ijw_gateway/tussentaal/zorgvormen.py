@@ -94,7 +94,10 @@ def describe_validation_error(source: str, exc: ValidationError, names: list[str
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         shown = "" if err["type"] == "missing" or isinstance(value, dict | list) else f" {value!r}"
-        lines.append(f"{source}: {path or 'top level'}:{shown} — {msg}")
+        if not path:
+            lines.append(f"{source}: {msg}")
+            continue
+        lines.append(f"{source}: {path}:{shown} — {msg}")
     return "\n".join(lines)
 
 
