@@ -1,0 +1,94 @@
+"""Uniform views on the parts of a message that rules look at, each with its canonical path.
+
+A JW301 ToegewezenProduct and a JW315 AangevraagdProduct name their dates
+differently; rules about periods and omvang read them through :class:`ProductView`.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ijw_gateway.messages import jw301, jw315
+from ijw_gateway.messages.basisschema import CDT_Geboortedatum, CDT_Omvang, CDT_Product
+from ijw_gateway.messages.xsd import IjwModel
+
+
+@dataclass(frozen=True)
+class XPath:
+    """A canonical path under construction: ``XPath("jw301").el("Client").el("X", 2).ijw("Datum")``."""
+
+    prefix: str
+    steps: tuple[str, ...] = ()
+
+    def el(self, name: str, position: int | None = None) -> "XPath":
+        return XPath(self.prefix, (*self.steps, f"{self.prefix}:{name}" + (f"[{position}]" if position else "")))
+
+    def ijw(self, name: str) -> "XPath":
+        return XPath(self.prefix, (*self.steps, f"ijw:{name}"))
+
+    def __str__(self) -> str:
+        return "/" + "/".join(self.steps)
+
+
+def root(bericht: str) -> XPath:
+    prefix = bericht.lower()
+    return XPath(prefix).el("Bericht")
+
+
+@dataclass(frozen=True)
+class ProductView:
+    path: XPath
+    product: CDT_Product | None
+    ingangsdatum: date
+    einddatum: date | None
+    omvang: CDT_Omvang | None
+    budget: int | None
+    ingang_element: str
+    eind_element: str
+    index: int
+
+    @property
+    def code(self) -> str | None:
+        return self.product.Code if self.product else None
+
+    @property
+    def categorie(self) -> str | None:
+        return self.product.Categorie if self.product else None
+
+    @property
+    def eind_path(self) -> str:
+        return str(self.path.el(self.eind_element))
+
+
+def products(message: IjwModel, bericht: str) -> Iterator[ProductView]:
+    base = root(bericht).el("Client")
+    if isinstance(message, jw301.JW301):
+        for i, p in enumerate(message.Client.ToegewezenProducten.ToegewezenProduct, 1):
+            yield ProductView(
+                base.el("ToegewezenProducten").el("ToegewezenProduct", i), p.Product, p.Ingangsdatum, p.Einddatum,
+                p.Omvang, p.Budget, "Ingangsdatum", "Einddatum", i,
+            )
+    elif isinstance(message, jw315.JW315):
+        for i, p in enumerate(message.Client.AangevraagdeProducten.AangevraagdProduct, 1):
+            yield ProductView(
+                base.el("AangevraagdeProducten").el("AangevraagdProduct", i), p.Product, p.ToewijzingIngangsdatum,
+                p.ToewijzingEinddatum, p.Omvang, p.Budget, "ToewijzingIngangsdatum", "ToewijzingEinddatum", i,
+            )
+
+
+def geboortedata(message: IjwModel, bericht: str) -> Iterator[tuple[CDT_Geboortedatum, XPath]]:
+    """Every Geboortedatum of a person in the message: the client's and (JW301) the relaties'."""
+    client = getattr(message, "Client", None)
+    if client is None or not hasattr(client, "Geboortedatum"):
+        return
+    base = root(bericht).el("Client")
+    yield client.Geboortedatum, base.el("Geboortedatum")
+    relaties = getattr(client, "Relaties", None)
+    if relaties is not None:
+        for i, relatie in enumerate(relaties.Relatie, 1):
+            if relatie.Geboortedatum is not None:
+                yield relatie.Geboortedatum, base.el("Relaties").el("Relatie", i).el("Geboortedatum")
+
+
+def dagtekening(message: IjwModel) -> date:
+    return message.Header.BerichtIdentificatie.Dagtekening  # type: ignore[attr-defined]
