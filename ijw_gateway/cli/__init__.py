@@ -33,7 +33,7 @@ def _global_options(
 
 
 def _register_commands() -> None:
-    from ijw_gateway.cli import validate  # noqa: F401  (commands register themselves on `app`)
+    from ijw_gateway.cli import rules, validate  # noqa: F401  (commands register themselves on `app`)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -108,8 +108,11 @@ CASES: list[tuple[str, Callable[[], object], Mutation, set[str]]] = [
     ("CD095", jw315, lambda m: _set(product315(m), Product=b.CDT_Product(Categorie="45")), {"CD095"}),
     ("CS343", jw315, lambda m: _set(product315(m).Omvang, Eenheid="16", Frequentie="1"), {"CS343"}),
     ("TR386", jw315, lambda m: _second_product(m, product315, ReferentieAanbieder="GI-2026-000123-9"), {"TR386"}),
+    # In a JW315 the logical key of an AangevraagdProduct (TR101) is its ReferentieAanbieder (TR383).
     ("TR383", jw315, lambda m: _second_product(m, product315, ToewijzingIngangsdatum=date(2026, 10, 27),
-                                               ToewijzingEinddatum=date(2027, 1, 31)), {"TR383"}),
+                                               ToewijzingEinddatum=date(2027, 1, 31)), {"TR383", "TR101"}),
+    ("TR101", jw315, lambda m: _second_product(m, product315, ToewijzingIngangsdatum=date(2026, 10, 27),
+                                               ToewijzingEinddatum=date(2027, 1, 31)), {"TR383", "TR101"}),
     ("CD043", jw315, lambda m: _set(product315(m), BeschikkingNummer=12), {"CD043"}),
     ("CD066", jw315, lambda m: _set(product315(m).Verwijzer, Type="02", ZorgverlenerCode="01234567"), {"CD066"}),
     ("CD067", jw315, lambda m: _set(product315(m).Verwijzer, Type="02", Naam=None), {"CD067"}),

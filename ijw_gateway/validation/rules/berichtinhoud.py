@@ -223,6 +223,8 @@ rule("TR386", ("JW315",), "AangevraagdProduct",
 
 @rule("TR383", ("JW315",), "AangevraagdProduct.ReferentieAanbieder",
       "ReferentieAanbieder is uniek per AangevraagdProduct binnen het bericht.")
+@rule("TR101", ("JW315",), "AangevraagdProduct.ReferentieAanbieder",
+      "Binnen een bericht zijn dubbele regels niet toegestaan (sleutel: ReferentieAanbieder).")
 def unieke_referentie(r: RuleInput) -> Iterator[Violation]:
     assert isinstance(r.message, jw315.JW315)
     seen: dict[str, int] = {}
