@@ -1,0 +1,99 @@
+"""What the ledger keeps of an iJw message, read from its typed model (pure, no database).
+
+The BSN is returned only to be hashed; nothing else personal is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from ijw_gateway.errors import UsageError
+from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.messages.xsd import IjwModel
+
+__all__ = ["MessageInfo", "message_info"]
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    """The ledger's view of one message. ``bsn`` is transient: hash it, never store it."""
+
+    berichttype: str
+    heenbericht: str | None
+    afzender: str
+    ontvanger: str
+    identificatie: str
+    retour_op: str | None
+    dagtekening: date
+    referenties: tuple[str, ...]  # ReferentieAanbieder values, in order, once each
+    toewijzingnummers: tuple[str, ...]
+    verzoek_antwoord: str | None
+    zorgdatum: date | None
+    bsn: str | None = field(default=None, repr=False)
+
+    @property
+    def producten(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.referenties, *self.toewijzingnummers)))
+
+
+def _walk(node: Any) -> Iterator[tuple[str, Any]]:
+    """(field name, value) of every field below ``node``, depth first, in document order."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            yield name, value
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _walk(item)
+
+
+def message_info(message: IjwModel) -> MessageInfo:
+    """Read the ledger fields of a parsed message (JW301, JW302, JW315, JW319, …)."""
+    try:
+        kind = berichttype_of(message)
+    except Exception:
+        raise UsageError(f"expected an iJw message model, got {type(message).__name__}") from None
+    header = message.Header  # type: ignore[attr-defined]
+    ident = header.BerichtIdentificatie
+    if kind.heenbericht:
+        identificatie, retour_op, dagtekening = str(header.IdentificatieRetour), str(ident.Identificatie), None
+        dagtekening = header.DagtekeningRetour
+    else:
+        identificatie, retour_op, dagtekening = str(ident.Identificatie), None, ident.Dagtekening
+    referenties: list[str] = []
+    nummers: list[str] = []
+    zorgdata: list[date] = []
+    verzoek_antwoord: str | None = None
+    for name, value in _walk(message):
+        if name == "ReferentieAanbieder":
+            referenties.append(str(value))
+        elif name == "ToewijzingNummer":
+            nummers.append(str(value))
+        elif name == "VerzoekAntwoord":
+            verzoek_antwoord = str(value)
+        elif (name == "Begindatum" and kind.naam == "JW305") or (name == "Einddatum" and kind.naam == "JW307"):
+            zorgdata.append(value)
+    client = getattr(message, "Client", None)
+    bsn = getattr(client, "Bsn", None) if client is not None else None
+    return MessageInfo(
+        berichttype=kind.naam,
+        heenbericht=kind.heenbericht,
+        afzender=str(header.Afzender),
+        ontvanger=str(header.Ontvanger),
+        identificatie=identificatie,
+        retour_op=retour_op,
+        dagtekening=dagtekening,
+        referenties=tuple(dict.fromkeys(referenties)),
+        toewijzingnummers=tuple(dict.fromkeys(nummers)),
+        verzoek_antwoord=verzoek_antwoord if kind.naam == "JW319" else None,
+        zorgdatum=min(zorgdata) if zorgdata else None,
+        bsn=str(bsn) if bsn is not None else None,
+    )

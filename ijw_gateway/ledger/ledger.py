@@ -1,0 +1,612 @@
+"""``Ledger``: cases, route events and messages on SQLite or PostgreSQL (``ijw.Ledger``).
+
+Every method is one transaction (``ingest``: one per message) and idempotent: opening the
+same case, recording the same event on the same day, or recording the same message
+(sender, type, identificatie) again changes nothing. Concurrent writers in other
+processes queue (SQLite) or rely on the unique keys (PostgreSQL); nothing is lost or
+doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.engine import Connection
+
+from ijw_gateway.errors import LedgerError, MessageError, UsageError
+from ijw_gateway.ledger.calendar import WorkingDayCalendar
+from ijw_gateway.ledger.deadlines import Deadline, compute_all, select_deadlines
+from ijw_gateway.ledger.extract import MessageInfo, message_info
+from ijw_gateway.ledger.facts import AMSTERDAM, CaseFacts, Direction, Event, MessageFact, event_name, local_date
+from ijw_gateway.ledger.privacy import Hasher, load_key
+from ijw_gateway.ledger.routes import Definitions, load_definitions
+from ijw_gateway.ledger.schema import ensure_schema
+from ijw_gateway.ledger.store import (
+    DEFAULT_URL,
+    CaseRow,
+    EventRow,
+    MessageProductRow,
+    MessageRow,
+    MetaRow,
+    aware,
+    connect,
+    describe_url,
+    transaction,
+)
+from ijw_gateway.logging import get_logger
+
+__all__ = ["MAX_MESSAGE_BYTES", "CaseInfo", "EventResult", "IngestResult", "Ledger", "ledger_url"]
+
+log = get_logger(__name__)
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked"]
+Moment = datetime | date
+_KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
+
+_CASE: Table = CaseRow.__table__  # type: ignore[assignment]
+_EVENT: Table = EventRow.__table__  # type: ignore[assignment]
+_MESSAGE: Table = MessageRow.__table__  # type: ignore[assignment]
+_PRODUCT: Table = MessageProductRow.__table__  # type: ignore[assignment]
+_META: Table = MetaRow.__table__  # type: ignore[assignment]
+
+
+def ledger_url(url: str | None = None) -> str:
+    """The ledger URL: the argument, else env ``IJW_DB``, else ``sqlite:///ijw-ledger.db``."""
+    return url or os.environ.get("IJW_DB") or DEFAULT_URL
+
+
+def _now() -> datetime:
+    return datetime.now(AMSTERDAM)
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A case as the ledger holds it (no personal data)."""
+
+    case: str
+    route: str
+    gemeente: str
+    regio: str | None
+    gi: str
+    maatregel: str
+    opened_at: datetime
+    created: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "route": self.route,
+            "gemeente": self.gemeente,
+            "regio": self.regio,
+            "gi": self.gi,
+            "maatregel": self.maatregel,
+            "opened": local_date(self.opened_at).isoformat(),
+            "created": self.created,
+        }
+
+
+@dataclass(frozen=True)
+class EventResult:
+    case: str
+    event: str
+    day: date
+    created: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"case": self.case, "event": self.event, "day": self.day.isoformat(), "created": self.created}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The outcome for one message: ``recorded`` (new), ``duplicate`` (already there, same
+    content), ``conflict`` (already there under this identificatie with other content; the
+    first is kept), ``invalid`` (not a valid iJw message) or ``unlinked`` (no case found)."""
+
+    source: str
+    status: IngestStatus
+    berichttype: str | None = None
+    identificatie: str | None = None
+    case: str | None = None
+    detail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("recorded", "duplicate")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "status": self.status,
+            "bericht": self.berichttype,
+            "identificatie": self.identificatie,
+            "case": self.case,
+            "detail": self.detail,
+        }
+
+
+class Ledger:
+    """The ledger at a database URL; the same operations as ``ijw ledger …``.
+
+    ``Ledger()`` uses env ``IJW_DB`` or ``sqlite:///ijw-ledger.db``. The hashing key of
+    personal data comes from ``key``/``key_file`` or the environment (see
+    :mod:`ijw_gateway.ledger.privacy`). Raises LedgerError when the database cannot be
+    used (unreachable, locked, corrupt, of a newer version, another key).
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        key: str | bytes | None = None,
+        key_file: Path | str | None = None,
+        calendar: WorkingDayCalendar | None = None,
+        definitions: Definitions | None = None,
+    ) -> None:
+        self.url = ledger_url(url)
+        self.calendar = calendar or WorkingDayCalendar()
+        self.definitions = definitions or load_definitions()
+        self.engine = connect(self.url)
+        try:
+            self.revision = ensure_schema(self.engine, self.url)
+            self._hash = self._init_key(key, key_file)
+        except BaseException:
+            self.engine.dispose()
+            raise
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Ledger({describe_url(self.url)!r})"
+
+    def _insert(self, table: Table) -> Any:
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def _init_key(self, key: str | bytes | None, key_file: Path | str | None) -> Hasher:
+        with transaction(self.engine, self.url) as conn:
+            stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
+        hasher = Hasher(load_key(self.url, key, key_file, create=stored is None))
+        if stored is None:
+            with transaction(self.engine, self.url) as conn:
+                conn.execute(
+                    self._insert(_META)
+                    .values(name="key_check", value=hasher.fingerprint())
+                    .on_conflict_do_nothing(index_elements=["name"])
+                )
+                stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
+        if stored != hasher.fingerprint():
+            raise LedgerError(
+                f"the ledger {describe_url(self.url)} was made with another key; give its key "
+                "(IJW_LEDGER_KEY or IJW_LEDGER_KEY_FILE) to use it"
+            )
+        return hasher
+
+    # ------------------------------------------------------------------ cases and events
+    def open(self, bepaling: Any, at: Moment | None = None) -> CaseInfo:
+        """Open the case of a bepaling (a file path, a Bepaling or a mapping) at ``at`` (default now)."""
+        from ijw_gateway.tussentaal import Bepaling, default_catalog
+
+        if isinstance(bepaling, str | Path):
+            bep = Bepaling.load(bepaling)
+        elif isinstance(bepaling, Bepaling):
+            bep = bepaling
+        elif isinstance(bepaling, dict):
+            bep = Bepaling.model_validate(bepaling)
+        else:
+            raise UsageError(f"expected a bepaling file, Bepaling or mapping, got {type(bepaling).__name__}")
+        opened_at = aware(at) if at is not None else _now()
+        bsn_hash = self._hash.bsn(bep.jeugdige.bsn)
+        values = {
+            "id": bep.kenmerk,
+            "route": bep.route,
+            "gemeente": bep.gemeente,
+            "regio": default_catalog().regio(bep.gemeente),
+            "gi": bep.gecertificeerde_instelling,
+            "maatregel": bep.maatregel,
+            "vastgesteld_op": bep.vastgesteld_op,
+            "bsn_hash": bsn_hash,
+            "opened_at": opened_at,
+            "recorded_at": _now(),
+        }
+        with transaction(self.engine, self.url) as conn:
+            created = conn.execute(self._insert(_CASE).values(**values).on_conflict_do_nothing()).rowcount == 1
+            row = conn.execute(select(_CASE).where(_CASE.c.id == bep.kenmerk)).one()
+        for name in ("route", "gemeente", "bsn_hash"):
+            if getattr(row, name) != values[name]:
+                what = "jeugdige" if name == "bsn_hash" else name
+                raise LedgerError(f"case {bep.kenmerk} is already open with another {what}; a kenmerk names one case")
+        info = _case_info(row, created)
+        log.info("case opened" if created else "case already open", case=info.case, route=info.route)
+        return info
+
+    def case(self, case: str) -> CaseInfo:
+        """One case; LedgerError when the ledger does not have it."""
+        with transaction(self.engine, self.url) as conn:
+            return _case_info(self._case_row(conn, case))
+
+    def cases(self) -> list[CaseInfo]:
+        with transaction(self.engine, self.url) as conn:
+            return [_case_info(r) for r in conn.execute(select(_CASE).order_by(_CASE.c.id))]
+
+    def _case_row(self, conn: Connection, case: str) -> Any:
+        row = conn.execute(select(_CASE).where(_CASE.c.id == case)).first()
+        if row is None:
+            raise LedgerError(f"the ledger has no case {case!r}; open it first with `ijw ledger open BEPALING`")
+        return row
+
+    def record(self, case: str, event: str, at: Moment | None = None) -> EventResult:
+        """Record a route event (``overleg``, ``bepaling_verstuurd``, …) of a case, at ``at`` (default now)."""
+        name = event_name(event)
+        moment = aware(at) if at is not None else _now()
+        day = local_date(moment)
+        with transaction(self.engine, self.url) as conn:
+            self._case_row(conn, case)
+            result = conn.execute(
+                self._insert(_EVENT)
+                .values(case_id=case, name=name, day=day, at=moment, recorded_at=_now())
+                .on_conflict_do_nothing(index_elements=["case_id", "name", "day"])
+            )
+        created = result.rowcount == 1
+        log.info("event recorded" if created else "event already recorded", case=case, route_event=name, day=str(day))
+        return EventResult(case=case, event=name, day=day, created=created)
+
+    # ------------------------------------------------------------------ messages
+    def ingest(
+        self,
+        sources: str | Path | bytes | Iterable[str | Path | bytes],
+        direction: Direction,
+        at: Moment | None = None,
+    ) -> list[IngestResult]:
+        """Record message files (paths, directories searched for ``*.xml``, or bytes), each
+        linked to its case, each in its own transaction. ``at`` defaults to each message's
+        (retour)dagtekening. Database failures raise LedgerError; a message that is invalid
+        or belongs to no case is reported in its result and not recorded."""
+        _check_direction(direction)
+        items = [sources] if isinstance(sources, str | Path | bytes | bytearray) else list(sources)
+        plan: list[tuple[str, bytes | Path]] = []  # every path is checked before anything is written
+        for index, item in enumerate(items, start=1):
+            if isinstance(item, bytes | bytearray):
+                plan.append((f"<bytes {index}>", bytes(item)))
+            else:
+                plan.extend((str(p), p) for p in _expand(Path(item)))
+        results: list[IngestResult] = []
+        for source, content in plan:
+            data = content if isinstance(content, bytes) else _read_message(content)
+            results.append(self._ingest_one(source, data, direction, at))
+        return results
+
+    def link_message(
+        self, case: str, message: Any, direction: Direction, at: Moment | None = None
+    ) -> IngestResult:
+        """Record a message we built (bytes or model) for ``case`` without searching for the case."""
+        from ijw_gateway.api import parse, to_xml
+
+        _check_direction(direction)
+        if isinstance(message, bytes | bytearray):
+            data = bytes(message)
+            model = parse(data)
+        else:
+            model = message
+            data = to_xml(model)
+        return self._store("<message>", model, data, direction, at, case=case)
+
+    def _ingest_one(self, source: str, data: bytes, direction: Direction, at: Moment | None) -> IngestResult:
+        from ijw_gateway.api import parse
+
+        try:
+            model = parse(data)
+        except MessageError as error:
+            return IngestResult(source=source, status="invalid", detail=str(error))
+        return self._store(source, model, data, direction, at)
+
+    def _store(
+        self, source: str, model: Any, data: bytes, direction: Direction, at: Moment | None, case: str | None = None
+    ) -> IngestResult:
+        info = message_info(model)
+        bsn_hash = self._hash.bsn(info.bsn) if info.bsn else None
+        content_hash = self._hash.content(data)
+        moment = aware(at) if at is not None else aware(info.dagtekening)
+        base = {"source": source, "berichttype": info.berichttype, "identificatie": info.identificatie}
+        key = (
+            (_MESSAGE.c.berichttype == info.berichttype)
+            & (_MESSAGE.c.afzender == info.afzender)
+            & (_MESSAGE.c.ontvanger == info.ontvanger)
+            & (_MESSAGE.c.identificatie == info.identificatie)
+            & (_MESSAGE.c.retour_op == (info.retour_op or ""))
+        )
+        with transaction(self.engine, self.url) as conn:
+            existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).first()
+            if existing is not None:
+                return _duplicate(base, existing, content_hash)
+            try:
+                if case is not None:
+                    row = self._case_row(conn, case)
+                    if bsn_hash is not None and row.bsn_hash != bsn_hash:
+                        raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
+                    case_id = case
+                else:
+                    case_id = self._find_case(conn, info, bsn_hash)
+            except LedgerError as error:
+                if case is not None:
+                    raise
+                return IngestResult(status="unlinked", detail=str(error), **base)
+            answers = self._answered(conn, case_id, info)
+            new_id = conn.execute(
+                self._insert(_MESSAGE)
+                .values(
+                    case_id=case_id,
+                    berichttype=info.berichttype,
+                    direction=direction,
+                    afzender=info.afzender,
+                    ontvanger=info.ontvanger,
+                    identificatie=info.identificatie,
+                    retour_op=info.retour_op or "",
+                    dagtekening=info.dagtekening,
+                    at=moment,
+                    answers_id=answers,
+                    verzoek_antwoord=info.verzoek_antwoord,
+                    zorgdatum=info.zorgdatum,
+                    bsn_hash=bsn_hash,
+                    content_hash=content_hash,
+                    recorded_at=_now(),
+                )
+                .on_conflict_do_nothing(
+                    index_elements=["berichttype", "afzender", "ontvanger", "identificatie", "retour_op"]
+                )
+                .returning(_MESSAGE.c.id)
+            ).scalar()
+            if new_id is None:  # another process recorded it since we looked
+                existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).one()
+                return _duplicate(base, existing, content_hash)
+            products = [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
+            products += [
+                {"message_id": new_id, "ref": n, "kind": "TN"}
+                for n in info.toewijzingnummers
+                if n not in info.referenties
+            ]
+            if products:
+                conn.execute(self._insert(_PRODUCT).on_conflict_do_nothing(), products)
+        log.info("message recorded", case=case_id, bericht=info.berichttype, direction=direction)
+        return IngestResult(status="recorded", case=case_id, **base)
+
+    def _find_case(self, conn: Connection, info: MessageInfo, bsn_hash: str | None) -> str:
+        """The case of a message: by our kenmerk in its references, by the message it answers,
+        by shared product references, and last by the hashed BSN and the gemeente."""
+        label = f"{info.berichttype} {info.identificatie}"
+        parties = {info.afzender, info.ontvanger}
+
+        def chosen(case_ids: set[str], how: str) -> str | None:
+            if not case_ids:
+                return None
+            if len(case_ids) > 1:
+                raise LedgerError(
+                    f"{label} matches {len(case_ids)} cases by {how} ({', '.join(sorted(case_ids))}); "
+                    "record it for one case with Ledger.link_message"
+                )
+            case_id = case_ids.pop()
+            if bsn_hash is not None:
+                case_bsn = conn.execute(select(_CASE.c.bsn_hash).where(_CASE.c.id == case_id)).scalar()
+                if case_bsn != bsn_hash:
+                    raise LedgerError(f"{label} names case {case_id} by {how}, but its BSN is another jeugdige's")
+            return case_id
+
+        # 1. the kenmerk of a bepaling in ReferentieAanbieder (<kenmerk>-<line>) of messages we built
+        kenmerken = {m["kenmerk"] for r in info.referenties if (m := _KENMERK_REF.match(r))}
+        if kenmerken:
+            found = set(conn.execute(select(_CASE.c.id).where(_CASE.c.id.in_(kenmerken))).scalars())
+            if (case_id := chosen(found, "the kenmerk in ReferentieAanbieder")) is not None:
+                return case_id
+        # 2. a retourbericht: the message it answers
+        if info.heenbericht and info.retour_op:
+            rows = conn.execute(
+                select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger).where(
+                    (_MESSAGE.c.berichttype == info.heenbericht) & (_MESSAGE.c.identificatie == info.retour_op)
+                )
+            ).all()
+            found = {r.case_id for r in rows if {r.afzender, r.ontvanger} == parties}
+            if (case_id := chosen(found, f"the {info.heenbericht} it answers")) is not None:
+                return case_id
+        # 3. product references (ReferentieAanbieder / ToewijzingNummer) shared with earlier messages
+        if info.producten:
+            rows = conn.execute(
+                select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger, _MESSAGE.c.bsn_hash)
+                .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
+                .where(_PRODUCT.c.ref.in_(info.producten))
+            ).all()
+            found = {
+                r.case_id
+                for r in rows
+                if {r.afzender, r.ontvanger} == parties
+                and (bsn_hash is None or r.bsn_hash is None or r.bsn_hash == bsn_hash)
+            }
+            if (case_id := chosen(found, "ReferentieAanbieder / ToewijzingNummer")) is not None:
+                return case_id
+        # 4. the hashed BSN, within the gemeente of the message; open cases first
+        if bsn_hash is not None:
+            rows = conn.execute(
+                select(_CASE.c.id).where((_CASE.c.bsn_hash == bsn_hash) & (_CASE.c.gemeente.in_(parties)))
+            ).all()
+            found = {r.id for r in rows}
+            if len(found) > 1:
+                closed = set(
+                    conn.execute(
+                        select(_EVENT.c.case_id).where(
+                            _EVENT.c.case_id.in_(found) & (_EVENT.c.name == "afgesloten")
+                        )
+                    ).scalars()
+                )
+                found = (found - closed) or found
+            if (case_id := chosen(found, "BSN and gemeente")) is not None:
+                return case_id
+        raise LedgerError(
+            f"{label} belongs to no case in the ledger (no known kenmerk, reference, answered message or "
+            "BSN of this gemeente); open the case of its bepaling first"
+        )
+
+    def _answered(self, conn: Connection, case_id: str, info: MessageInfo) -> int | None:
+        """The id of the message this one answers, when it is in the ledger."""
+        if info.heenbericht and info.retour_op:
+            query = select(_MESSAGE.c.id).where(
+                (_MESSAGE.c.case_id == case_id)
+                & (_MESSAGE.c.berichttype == info.heenbericht)
+                & (_MESSAGE.c.identificatie == info.retour_op)
+            )
+        elif info.berichttype in ("JW301", "JW319") and info.referenties:
+            query = (
+                select(_MESSAGE.c.id)
+                .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
+                .where(
+                    (_MESSAGE.c.case_id == case_id)
+                    & (_MESSAGE.c.berichttype.in_(("JW315", "JW317")))
+                    & (_PRODUCT.c.ref.in_(info.referenties))
+                )
+            )
+        else:
+            return None
+        return conn.execute(query.order_by(_MESSAGE.c.dagtekening.desc(), _MESSAGE.c.id.desc()).limit(1)).scalar()
+
+    # ------------------------------------------------------------------ reading
+    def facts(self, case: str | None = None) -> list[CaseFacts]:
+        """The deadline engine's input for one case or all cases."""
+        with transaction(self.engine, self.url) as conn:
+            if case is not None:
+                cases = [self._case_row(conn, case)]
+            else:
+                cases = list(conn.execute(select(_CASE).order_by(_CASE.c.id)))
+            where_case = (lambda col: col == case) if case is not None else (lambda col: col.is_not(None))
+            events: dict[str, list[Event]] = {}
+            for r in conn.execute(select(_EVENT).where(where_case(_EVENT.c.case_id)).order_by(_EVENT.c.id)):
+                events.setdefault(r.case_id, []).append(Event(name=r.name, at=r.at))
+            products: dict[int, list[str]] = {}
+            query = (
+                select(_PRODUCT.c.message_id, _PRODUCT.c.ref, _PRODUCT.c.kind)
+                .join(_MESSAGE, _PRODUCT.c.message_id == _MESSAGE.c.id)
+                .where(where_case(_MESSAGE.c.case_id))
+                .order_by(_PRODUCT.c.message_id, _PRODUCT.c.kind, _PRODUCT.c.ref)
+            )
+            for r in conn.execute(query):
+                products.setdefault(r.message_id, []).append(r.ref)
+            messages: dict[str, list[MessageFact]] = {}
+            for r in conn.execute(select(_MESSAGE).where(where_case(_MESSAGE.c.case_id)).order_by(_MESSAGE.c.id)):
+                messages.setdefault(r.case_id, []).append(
+                    MessageFact(
+                        berichttype=r.berichttype,
+                        direction=r.direction,
+                        at=r.at,
+                        identificatie=r.identificatie,
+                        retour_op=r.retour_op or None,
+                        verzoek_antwoord=r.verzoek_antwoord,
+                        producten=tuple(products.get(r.id, ())),
+                        zorgdatum=r.zorgdatum,
+                    )
+                )
+        return [
+            CaseFacts(
+                case=c.id,
+                route=c.route,
+                opened_at=c.opened_at,
+                events=tuple(events.get(c.id, ())),
+                messages=tuple(messages.get(c.id, ())),
+            )
+            for c in cases
+        ]
+
+    def status(
+        self,
+        case: str | None = None,
+        *,
+        today: date | None = None,
+        overdue: bool = False,
+        due_within: int | None = None,
+    ) -> list[Deadline]:
+        """The deadlines as of ``today`` (default: today in Amsterdam), filtered like ``ijw ledger status``."""
+        day = today or _now().date()
+        if due_within is not None and due_within < 0:
+            raise UsageError(f"--due-within {due_within}: expected a number of werkdagen of 0 or more")
+        deadlines = compute_all(self.facts(case), today=day, calendar=self.calendar, definitions=self.definitions)
+        return select_deadlines(deadlines, today=day, overdue=overdue, due_within=due_within, calendar=self.calendar)
+
+    def counts(self) -> dict[str, int]:
+        """How many cases, events, messages and product references the ledger holds."""
+        with transaction(self.engine, self.url) as conn:
+            return {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (
+                    ("cases", _CASE),
+                    ("events", _EVENT),
+                    ("messages", _MESSAGE),
+                    ("products", _PRODUCT),
+                )
+            }
+
+
+# ---------------------------------------------------------------------- helpers
+def _case_info(row: Any, created: bool = False) -> CaseInfo:
+    return CaseInfo(
+        case=row.id,
+        route=row.route,
+        gemeente=row.gemeente,
+        regio=row.regio,
+        gi=row.gi,
+        maatregel=row.maatregel,
+        opened_at=row.opened_at,
+        created=created,
+    )
+
+
+def _duplicate(base: dict[str, Any], existing: Any, content_hash: str) -> IngestResult:
+    if existing.content_hash == content_hash:
+        return IngestResult(status="duplicate", case=existing.case_id, **base)
+    return IngestResult(
+        status="conflict",
+        case=existing.case_id,
+        detail="the ledger already has a different message under this sender, type and identificatie; kept the first",
+        **base,
+    )
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in ("sent", "received"):
+        raise UsageError(f"--direction {direction}: expected 'sent' or 'received'")
+
+
+def _expand(path: Path) -> Sequence[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.xml") if p.is_file())
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file or directory")
+    return [path]
+
+
+def _read_message(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_MESSAGE_BYTES:
+            raise UsageError(f"{path}: {size} bytes is more than an iJw message can be ({MAX_MESSAGE_BYTES} at most)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be read ({error.strerror or error})") from None
+
