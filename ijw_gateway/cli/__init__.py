@@ -34,6 +34,7 @@ def _global_options(
 
 def _register_commands() -> None:
     from ijw_gateway.cli import rules, validate  # noqa: F401  (commands register themselves on `app`)
+    from ijw_gateway.cli import ledger  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

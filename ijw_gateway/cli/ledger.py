@@ -1,0 +1,192 @@
+"""``ijw ledger open|record|ingest|status``: the case ledger and its deadlines.
+
+The database is ``--db URL`` (on ``ijw ledger`` or on each command), else env ``IJW_DB``,
+else ``sqlite:///ijw-ledger.db``. Exit codes: 0 done; 1 invalid or unlinkable messages
+(ingest) or overdue deadlines with ``--fail-on-overdue`` (status); 2 could not run.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import typer
+
+from ijw_gateway.cli import app
+from ijw_gateway.cli.options import parse_date
+from ijw_gateway.errors import UsageError
+from ijw_gateway.ledger.facts import AMSTERDAM, local_date
+
+ledger_app = typer.Typer(
+    name="ledger",
+    help="Keep the ledger of cases, route events and messages, and watch the route deadlines.",
+    no_args_is_help=True,
+)
+app.add_typer(ledger_app, name="ledger")
+
+_DB_HELP = "Ledger database URL (sqlite:///FILE or postgresql+psycopg://…); default env IJW_DB or sqlite:///ijw-ledger.db."
+
+
+@ledger_app.callback()
+def _ledger_options(
+    ctx: typer.Context,
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    ctx.obj = {"db": db}
+
+
+def parse_moment(value: str | None, option: str) -> date | datetime | None:
+    """``--at``: a date (YYYY-MM-DD) or an ISO datetime; without an offset it is Amsterdam time."""
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) == 10:
+            return date.fromisoformat(value.strip())
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} {value}: expected a date YYYY-MM-DD or a date and time such as 2026-04-24T10:30"
+        ) from None
+
+
+def _format(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(f"--format {value}: expected {' or '.join(allowed)}")
+    return value
+
+
+def _ledger(ctx: typer.Context, db: str | None) -> Any:
+    from ijw_gateway.ledger.ledger import Ledger
+
+    parent = (ctx.obj or {}).get("db") if ctx.obj else None
+    return Ledger(db or parent)
+
+
+def _db_option() -> Any:
+    return typer.Option(None, "--db", help=_DB_HELP)
+
+
+@ledger_app.command("open")
+def open_case(
+    ctx: typer.Context,
+    bepaling: str = typer.Argument(..., help="The bepaling file (YAML or JSON); its kenmerk is the case id."),
+    at: str | None = typer.Option(None, "--at", help="The voorgenomen bepaling, YYYY-MM-DD[THH:MM] (default now)."),
+    db: str | None = _db_option(),
+) -> None:
+    """Open the case of a bepaling; step 1 counts from this moment."""
+    moment = parse_moment(at, "--at")
+    with _ledger(ctx, db) as ledger:
+        info = ledger.open(bepaling, at=moment)
+    opened = local_date(info.opened_at).isoformat()
+    where = f"route {info.route}, gemeente {info.gemeente} ({info.regio}), {info.gi}, {info.maatregel}"
+    if info.created:
+        typer.echo(f"opened case {info.case} on {opened}: {where}")
+    else:
+        typer.echo(f"case {info.case} was already open since {opened}: {where}; nothing changed")
+
+
+@ledger_app.command("record")
+def record(
+    ctx: typer.Context,
+    case: str = typer.Argument(..., help="The case id (the bepaling's kenmerk)."),
+    event: str = typer.Argument(..., help="overleg, bepaling_vastgesteld, bepaling_verstuurd, … (see --help)."),
+    at: str | None = typer.Option(None, "--at", help="When it happened, YYYY-MM-DD[THH:MM] (default now)."),
+    db: str | None = _db_option(),
+) -> None:
+    """Record a route event that is not a message (overleg, bepaling_verstuurd, ret_aangemeld, afgesloten, …)."""
+    moment = parse_moment(at, "--at")
+    with _ledger(ctx, db) as ledger:
+        result = ledger.record(case, event, at=moment)
+    if result.created:
+        typer.echo(f"recorded {result.event} for case {result.case} on {result.day.isoformat()}")
+    else:
+        typer.echo(f"{result.event} of case {result.case} on {result.day.isoformat()} was already recorded")
+
+
+@ledger_app.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(..., help="Message files or directories (searched for *.xml)."),
+    direction: str = typer.Option(..., "--direction", help="sent or received (from the ledger owner's side)."),
+    at: str | None = typer.Option(None, "--at", help="Sent/received at, YYYY-MM-DD[THH:MM] (default: dagtekening)."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    db: str | None = _db_option(),
+) -> None:
+    """Record message files, each linked to its case; the same message twice changes nothing."""
+    fmt = _format(output_format, ("text", "json"))
+    moment = parse_moment(at, "--at")
+    if direction not in ("sent", "received"):
+        raise UsageError(f"--direction {direction}: expected 'sent' or 'received'")
+    with _ledger(ctx, db) as ledger:
+        results = ledger.ingest(paths, direction, at=moment)  # type: ignore[arg-type]
+    if not results:
+        raise UsageError("no messages found: the directories hold no *.xml files")
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    if fmt == "json":
+        typer.echo(json.dumps({"summary": counts, "results": [r.as_dict() for r in results]}, indent=2))
+    else:
+        for r in results:
+            what = f"{r.berichttype} {r.identificatie}" if r.berichttype else "message"
+            line = f"{r.status:<9} {r.source}: {what}"
+            if r.case:
+                line += f" (case {r.case})"
+            if r.detail:
+                line += f" — {r.detail}"
+            typer.echo(line)
+        typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@ledger_app.command("status")
+def status(
+    ctx: typer.Context,
+    case: str | None = typer.Option(None, "--case", help="Only this case."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only overdue deadlines."),
+    due_within: int | None = typer.Option(None, "--due-within", help="Only open deadlines due within N werkdagen."),
+    today: str | None = typer.Option(None, "--today", help="The date to judge on, YYYY-MM-DD (default today)."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a deadline shown is overdue."),
+    db: str | None = _db_option(),
+) -> None:
+    """The deadlines of every case (or one): due, done and state (open, met, late, overdue)."""
+    fmt = _format(output_format, ("text", "json"))
+    day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
+    with _ledger(ctx, db) as ledger:
+        deadlines = ledger.status(case, today=day, overdue=overdue, due_within=due_within)
+    if fmt == "json":
+        items = [d.model_dump(mode="json") for d in deadlines]
+        typer.echo(json.dumps({"today": day.isoformat(), "deadlines": items}, indent=2, ensure_ascii=False))
+    else:
+        _print_status(day, deadlines)
+    if fail_on_overdue and any(d.state == "overdue" for d in deadlines):
+        raise typer.Exit(1)
+
+
+def _print_status(day: date, deadlines: list[Any]) -> None:
+    if not deadlines:
+        typer.echo(f"no deadlines to show on {day.isoformat()}")
+        return
+    header = ("due", "state", "case", "route", "step", "done", "what")
+    rows = [
+        (
+            d.due.isoformat(),
+            d.state,
+            d.case,
+            d.route,
+            d.step,
+            d.done.isoformat() if d.done else "-",
+            d.subject or d.description,
+        )
+        for d in deadlines
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        typer.echo("  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths, strict=True)) + "  " + str(row[-1]))
+    overdue = [d for d in deadlines if d.state == "overdue"]
+    typer.echo(f"{len(deadlines)} deadlines on {day.isoformat()}, {len(overdue)} overdue")
+    for d in overdue:
+        typer.echo(f"  {d.case} step {d.step} (due {d.due.isoformat()}): {d.escalation}")
