@@ -33,8 +33,12 @@ def _global_options(
 
 
 def _register_commands() -> None:
-    from ijw_gateway.cli import rules, validate  # noqa: F401  (commands register themselves on `app`)
-    from ijw_gateway.cli import ledger  # noqa: F401
+    from ijw_gateway.cli import (  # noqa: F401  (commands register themselves on `app`)
+        ledger,
+        respond,
+        rules,
+        validate,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ijw_gateway.cli import app
 from ijw_gateway.cli.options import parse_date
 from ijw_gateway.errors import UsageError
+from ijw_gateway.files import ensure_directory
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.schemaset import schema_set
 from ijw_gateway.validation.batch import STDIN, BatchOptions, discover, run
@@ -41,6 +42,9 @@ def validate(
     workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: every core)."),
     schemas: Path | None = typer.Option(None, "--schemas", help="Validate against the XSDs in this directory."),
     today: str | None = typer.Option(None, "--today", help="The system date for date rules, YYYY-MM-DD."),
+    retour_dir: Path | None = typer.Option(
+        None, "--retour-dir", help="Also write the retourbericht of every heenbericht here (JW302, JW316, …)."
+    ),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar, even on a terminal."),
 ) -> int:
     """Validate iJw 3.2 messages of every type we have a schema for; exit 1 when any is invalid."""
@@ -48,7 +52,9 @@ def validate(
         raise UsageError(f"--format {output_format}: expected text, json or junit")
     if workers is not None and workers < 1:
         raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")
-    options = BatchOptions(today=parse_date(today, "--today"), schemas=schemas)
+    if retour_dir is not None:
+        ensure_directory(retour_dir, "--retour-dir")
+    options = BatchOptions(today=parse_date(today, "--today"), schemas=schemas, retour_dir=retour_dir)
     if schemas is not None:
         schema_set(schemas)  # a bad directory is a usage error before any work starts
     stdin = sys.stdin.buffer.read() if STDIN in paths else None

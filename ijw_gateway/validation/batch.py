@@ -13,9 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
+from ijw_gateway.files import write_bytes_atomic
 from ijw_gateway.messages import safexml
+from ijw_gateway.messages.codec import to_xml
+from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
-from ijw_gateway.validation.validator import ValidationContext, check
+from ijw_gateway.validation.retour import build_retour
+from ijw_gateway.validation.validator import Checked, ValidationContext, check
 
 STDIN = "-"
 
@@ -69,6 +73,8 @@ class BatchOptions:
     schemas: Path | None = None
     limits: safexml.Limits = field(default_factory=safexml.Limits)
     rules: bool = True
+    retour_dir: Path | None = None
+    """Also write the retourbericht of every validated heenbericht (JW301 → JW302, JW315 → JW316, …) here."""
 
     def context(self) -> ValidationContext:
         rule_layer = None
@@ -107,13 +113,31 @@ def validate_source(source: Source, options: BatchOptions) -> MessageReport:
     data = read_source(source, options.limits)
     if isinstance(data, MessageReport):
         return data
-    return check(data, _worker_context(options), file=source.label).report
+    context = context_for(options)
+    checked = check(data, context, file=source.label)
+    if options.retour_dir is not None:
+        write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))
+    return checked.report
+
+
+def _stem(source: Source) -> str:
+    return source.path.stem if source.path is not None else "stdin"
+
+
+def write_retour(checked: Checked, data: bytes, today: date, directory: Path, stem: str) -> Path | None:
+    """Write the retourbericht of ``checked`` as ``<stem>-<JW302|JW316|…>.xml``; None when the standard sends none."""
+    retour = build_retour(checked, data, today)
+    if retour is None:
+        return None
+    path = directory / f"{stem}-{berichttype_of(retour).naam}.xml"
+    write_bytes_atomic(path, to_xml(retour))
+    return path
 
 
 _CONTEXTS: dict[BatchOptions, ValidationContext] = {}
 
 
-def _worker_context(options: BatchOptions) -> ValidationContext:
+def context_for(options: BatchOptions) -> ValidationContext:
     context = _CONTEXTS.get(options)
     if context is None:
         context = _CONTEXTS[options] = options.context()

@@ -1,0 +1,35 @@
+"""Writing files so that they appear whole or not at all (a crash never leaves half a file)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from ijw_gateway.errors import UsageError
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise UsageError(f"cannot write in {path.parent} ({error.strerror or error})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def ensure_directory(path: Path, option: str) -> Path:
+    """Create ``path`` (and parents) if needed; a usage error naming ``option`` if that is impossible."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{option} {path}: cannot create the directory ({error.strerror or error})") from None
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"{option} {path}: the directory is not writable")
+    return path
