@@ -8,7 +8,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
 from ijw_gateway.validation.retour import build_retour
-from ijw_gateway.validation.validator import Checked, ValidationContext, check
+from ijw_gateway.validation.validator import Checked, SeenIdentificaties, ValidationContext, check
 
 STDIN = "-"
 
@@ -153,7 +153,29 @@ SERIAL_BELOW = 64
 
 
 def run(sources: list[Source], options: BatchOptions, workers: int | None = None) -> Iterator[MessageReport]:
-    """Validate ``sources`` in order with ``workers`` processes (default: every core)."""
+    """Validate ``sources`` in order with ``workers`` processes (default: every core).
+
+    TR056 (Identificatie unique per sender and message type) is judged here, in input
+    order, over the whole batch; a duplicate's retourbericht is rewritten to carry 9056.
+    """
+    seen = SeenIdentificaties()
+    for source, report in zip(sources, _validate_all(sources, options, workers), strict=True):
+        judged = seen.check(report)
+        if judged is not report and options.retour_dir is not None:
+            _rewrite_retour(source, options, seen)
+        yield judged
+
+
+def _rewrite_retour(source: Source, options: BatchOptions, seen: SeenIdentificaties) -> None:
+    data = read_source(source, options.limits)
+    if isinstance(data, MessageReport):
+        return
+    context = replace(options.context(), seen=SeenIdentificaties(set(seen.keys)))
+    checked = check(data, context, file=source.label)
+    write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
+
+
+def _validate_all(sources: list[Source], options: BatchOptions, workers: int | None) -> Iterator[MessageReport]:
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")

@@ -33,6 +33,12 @@ class MessageReport(BaseModel):
     bericht: str | None = None
     valid: bool
     findings: list[Finding] = Field(default_factory=list)
+    sleutel: tuple[str, str, str] | None = Field(default=None, exclude=True, repr=False)
+    """(berichttype, Afzender, Identificatie) of a schema-valid message: the key of TR056."""
+
+    def with_finding(self, finding: Finding) -> "MessageReport":
+        findings = [*self.findings, finding]
+        return self.model_copy(update={"findings": findings, "valid": self.valid and finding.severity != "error"})
 
     @classmethod
     def of(cls, file: str | None, bericht: str | None, findings: list[Finding]) -> "MessageReport":

@@ -29,6 +29,8 @@ class ValidationContext:
     limits: safexml.Limits = field(default_factory=safexml.Limits)
     rule_layer: RuleLayer | None = None
     """Controleniveau 2–4; None checks XML and XSD only."""
+    seen: "SeenIdentificaties | None" = None
+    """TR056 across the messages checked with this context (in-process batches)."""
 
     @property
     def schema_set(self) -> SchemaSet:
@@ -37,6 +39,35 @@ class ValidationContext:
     @property
     def system_date(self) -> date:
         return self.today or date.today()
+
+
+@dataclass
+class SeenIdentificaties:
+    """TR056: an Identificatie is unique per sender and message type (retourcode 9056).
+
+    Holds one key per message checked, so a batch of any size can be judged; the
+    first occurrence is valid, every later one is not.
+    """
+
+    keys: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def check(self, report: MessageReport) -> MessageReport:
+        if report.sleutel is None:
+            return report
+        if report.sleutel not in self.keys:
+            self.keys.add(report.sleutel)
+            return report
+        bericht, afzender, identificatie = report.sleutel
+        prefix = bericht.lower()
+        return report.with_finding(
+            Finding(
+                rule="TR056",
+                retourcode="9056",
+                path=f"/{prefix}:Bericht/{prefix}:Header/{prefix}:BerichtIdentificatie/ijw:Identificatie",
+                message=f"Identificatie {identificatie!r} was already used by sender {afzender} for a {bericht} "
+                "earlier in this batch",
+            )
+        )
 
 
 @dataclass
@@ -111,4 +142,9 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
 
     if context.rule_layer is not None:
         findings.extend(context.rule_layer(message, berichttype, tree, context))
-    return Checked(MessageReport.of(file, berichttype.naam, findings), berichttype, tree, message, xsd_valid=True)
+    report = MessageReport.of(file, berichttype.naam, findings)
+    header = message.Header  # type: ignore[attr-defined]
+    report.sleutel = (berichttype.naam, header.Afzender, header.BerichtIdentificatie.Identificatie)
+    if context.seen is not None:
+        report = context.seen.check(report)
+    return Checked(report, berichttype, tree, message, xsd_valid=True)

@@ -149,7 +149,8 @@ def test_many_files_use_worker_processes_and_keep_order(messages: Path, tmp_path
     batch.mkdir()
     valid = (messages / "a-jw301.xml").read_bytes()
     for i in range(80):
-        (batch / f"m{i:03}.xml").write_bytes(valid if i % 10 else b"<broken")
+        unique = valid.replace(b"123456789012", f"ID{i:010}".encode())  # TR056: one Identificatie per message
+        (batch / f"m{i:03}.xml").write_bytes(unique if i % 10 else b"<broken")
     code, out, _ = run(["validate", str(batch), "--format", "json", "--workers", "2"], capsys)
     report = json.loads(out)
     assert code == 1 and report["summary"] == {"files": 80, "valid": 72, "invalid": 8}

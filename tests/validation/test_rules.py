@@ -9,7 +9,7 @@ import pytest
 import ijw_gateway as ijw
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw319 as jw319m
-from ijw_gateway.validation.rules.registry import Status, all_rules
+from ijw_gateway.validation.rules.registry import all_rules
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
@@ -151,7 +151,7 @@ def test_a_message_breaking_only_this_rule(code: str, builder, mutate: Mutation,
     report = _report(message)
     assert {f.rule for f in report.findings} == expected, [f.message for f in report.findings]
     finding = next(f for f in report.findings if f.rule == code)
-    registered = next(r for r in all_rules() if r.code == code and r.status is Status.IMPLEMENTED)
+    registered = next(r for r in all_rules() if r.code == code and r.check is not None)
     assert finding.retourcode == registered.retourcode
     assert finding.path and finding.path.startswith(f"/{builder.__name__}:Bericht/")
     assert finding.line is None or finding.line > 0
@@ -159,5 +159,20 @@ def test_a_message_breaking_only_this_rule(code: str, builder, mutate: Mutation,
 
 
 def test_every_implemented_rule_has_a_breaking_case() -> None:
-    implemented = {r.code for r in all_rules() if r.status is Status.IMPLEMENTED}
+    implemented = {r.code for r in all_rules() if r.check is not None}
     assert implemented <= {c[0] for c in CASES}
+
+
+def test_tr056_a_repeated_identificatie_of_the_same_sender_is_rejected_in_a_batch(tmp_path: Path) -> None:
+    from ijw_gateway.validation.batch import BatchOptions, discover, run
+
+    data = (EXAMPLES / "jw301-toewijzing.xml").read_bytes()
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_bytes(data)
+    other = base("jw301-toewijzing.xml")
+    other.Header.Afzender = "0200"  # another gemeente may use the same Identificatie
+    (tmp_path / "c.xml").write_bytes(ijw.to_xml(other))
+    reports = list(run(discover([str(tmp_path)]), BatchOptions(today=TODAY), workers=1))
+    assert [r.valid for r in reports] == [True, False, True]
+    finding = reports[1].findings[0]
+    assert (finding.rule, finding.retourcode) == ("TR056", "9056")

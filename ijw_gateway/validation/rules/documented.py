@@ -56,8 +56,6 @@ for code, berichten, element, text in _XSD_RULES:
                note="a facet of the generated XSD; a breach is an XSD finding")
 
 _CROSS_MESSAGE: list[tuple[str, tuple[str, ...], str, str, str]] = [
-    ("TR056", ALL, "Header.BerichtIdentificatie.Identificatie", "Identificatie is uniek per afzender en berichttype.",
-     "9056"),
     ("TR332", ("JW301",), "ToegewezenProduct.ToewijzingNummer", "ToewijzingNummer is uniek per gemeente.", "9332"),
     ("TR347", ("JW315", "JW317"), "ReferentieAanbieder", "ReferentieAanbieder is uniek voor de aanbieder.", "9347"),
     ("TR355", ("JW319",), "Antwoord.ReferentieAanbieder", "ReferentieAanbieder komt voor in een eerder verzoek.",
@@ -75,6 +73,11 @@ _CROSS_MESSAGE: list[tuple[str, tuple[str, ...], str, str, str]] = [
 for code, berichten, element, text, retourcode in _CROSS_MESSAGE:
     documented(code, berichten, element, text, Status.CROSS_MESSAGE, level=Level.BERICHTOVERSTIJGEND,
                retourcode=retourcode, note="needs earlier messages: the ledger")
+
+documented("TR056", ALL, "Header.BerichtIdentificatie.Identificatie",
+           "Identificatie is uniek per afzender en berichttype.", Status.IMPLEMENTED,
+           level=Level.BERICHTOVERSTIJGEND, retourcode="9056",
+           note="judged across the messages of one run of ijw validate or ijw respond")
 
 _OUT_OF_SCOPE: list[tuple[str, tuple[str, ...], str, str, Level, str | None]] = [
     ("TR018", ("JW307",), "StopProduct.Einddatum", "Einddatum ≥ Begindatum.", Level.BERICHTINHOUD, "0001"),
