@@ -228,7 +228,8 @@ class Ledger:
             "recorded_at": _now(),
         }
         with transaction(self.engine, self.url) as conn:
-            created = conn.execute(self._insert(_CASE).values(**values).on_conflict_do_nothing()).rowcount == 1
+            inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
+            created = conn.execute(inserted).scalar() is not None
             row = conn.execute(select(_CASE).where(_CASE.c.id == bep.kenmerk)).one()
         for name in ("route", "gemeente", "bsn_hash"):
             if getattr(row, name) != values[name]:
@@ -264,8 +265,9 @@ class Ledger:
                 self._insert(_EVENT)
                 .values(case_id=case, name=name, day=day, at=moment, recorded_at=_now())
                 .on_conflict_do_nothing(index_elements=["case_id", "name", "day"])
+                .returning(_EVENT.c.id)
             )
-        created = result.rowcount == 1
+            created = result.scalar() is not None
         log.info("event recorded" if created else "event already recorded", case=case, route_event=name, day=str(day))
         return EventResult(case=case, event=name, day=day, created=created)
 
