@@ -135,7 +135,7 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
         return Checked(MessageReport.of(file, berichttype.naam, findings + schema_errors), berichttype, tree)
 
     try:
-        message = from_tree(tree, berichttype)
+        message = from_tree(tree, berichttype, trusted=context.schemas is None)
     except UnreadableMessage as problem:
         findings.append(_xml_finding(f"the message is schema-valid but cannot be processed: {problem}"))
         return Checked(MessageReport.of(file, berichttype.naam, findings), berichttype, tree, xsd_valid=True)

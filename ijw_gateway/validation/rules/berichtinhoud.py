@@ -12,7 +12,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from ijw_gateway.messages import jw301, jw315, jw319
 from ijw_gateway.messages.codelists import EENHEID, FREQUENTIE
 from ijw_gateway.validation.rules.registry import RuleInput, Violation, rule
-from ijw_gateway.validation.rules.views import ProductView, dagtekening, geboortedata, products, root
+from ijw_gateway.validation.rules.views import ProductView, dagtekening, geboortedata, root
 
 WITH_CLIENT_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
 TOEWIJZING_EN_VERZOEK = ("JW301", "JW315")
@@ -78,7 +78,7 @@ def datumgebruik(r: RuleInput) -> Iterator[Violation]:
 @rule("CS003", TOEWIJZING_EN_VERZOEK, "ToegewezenProduct.Einddatum / AangevraagdProduct.ToewijzingEinddatum",
       "Einddatum is groter dan of gelijk aan de Ingangsdatum.")
 def einddatum_na_ingangsdatum(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.einddatum is not None and p.einddatum < p.ingangsdatum:
             yield Violation(
                 p.eind_path, f"{p.eind_element} {p.einddatum} lies before {p.ingang_element} {p.ingangsdatum}"
@@ -93,42 +93,42 @@ def einddatum_na_ingangsdatum(r: RuleInput) -> Iterator[Violation]:
 
 @rule("CD075", TOEWIJZING_EN_VERZOEK, "Einddatum", "Einddatum is verplicht als Budget gevuld is.")
 def einddatum_bij_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.budget is not None and p.einddatum is None:
             yield Violation(p.eind_path, f"{p.eind_element} is required when a Budget is given")
 
 
 @rule("CD076", TOEWIJZING_EN_VERZOEK, "Einddatum", "Einddatum is verplicht als Frequentie 2 (per week) is.")
 def einddatum_bij_per_week(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.omvang is not None and p.omvang.Frequentie == "2" and p.einddatum is None:
             yield Violation(p.eind_path, f"{p.eind_element} is required when the Frequentie is 2 (per week)")
 
 
 @rule("CD077", TOEWIJZING_EN_VERZOEK, "Omvang", "Omvang is leeg als Budget gevuld is.")
 def geen_omvang_bij_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.budget is not None and p.omvang is not None:
             yield Violation(str(p.path.el("Omvang")), "Omvang must be empty when a Budget is given")
 
 
 @rule("CD078", TOEWIJZING_EN_VERZOEK, "Budget", "Budget is leeg als Omvang gevuld is.")
 def geen_budget_bij_omvang(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.omvang is not None and p.budget is not None:
             yield Violation(str(p.path.el("Budget")), "Budget must be empty when an Omvang is given")
 
 
 @rule("CD079", TOEWIJZING_EN_VERZOEK, "Product", "Product is verplicht als Budget leeg is.")
 def product_zonder_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.budget is None and p.product is None:
             yield Violation(str(p.path.el("Product")), "Product is required when no Budget is given")
 
 
 @rule("CD041", TOEWIJZING_EN_VERZOEK, "Omvang", "Omvang is verplicht als Code in Product gevuld is.")
 def omvang_bij_productcode(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.code is not None and p.omvang is None:
             yield Violation(str(p.path.el("Omvang")), f"Omvang is required for product code {p.code}")
 
@@ -138,7 +138,7 @@ def _runs_after_cutover(p: ProductView) -> bool:
 
 
 def _no_omvang_without_code(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.code is None and p.omvang is not None and _runs_after_cutover(p):
             yield Violation(
                 str(p.path.el("Omvang")),
@@ -159,7 +159,7 @@ PER_PERIODE_EENHEDEN = {"14", "16", "83", "84"}
 
 
 def _frequentie_bij_eenheid(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         omvang = p.omvang
         if omvang and omvang.Eenheid in PER_PERIODE_EENHEDEN and omvang.Frequentie not in {"2", "4", "6"} and (
             _runs_after_cutover(p)
@@ -202,7 +202,7 @@ def _same_product(a: ProductView, b: ProductView) -> bool:
 
 
 def _no_overlapping_periods(r: RuleInput) -> Iterator[Violation]:
-    views = [p for p in products(r.message, r.bericht) if not _verwijderd(r, p)]
+    views = [p for p in r.products if not _verwijderd(r, p)]
     for a, b in combinations(views, 2):
         if _same_product(a, b) and _overlap(a, b):
             what = b.code or b.categorie or "a product without code"
@@ -228,7 +228,7 @@ rule("TR386", ("JW315",), "AangevraagdProduct",
 def unieke_referentie(r: RuleInput) -> Iterator[Violation]:
     assert isinstance(r.message, jw315.JW315)
     seen: dict[str, int] = {}
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         referentie = r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1].ReferentieAanbieder
         if referentie in seen:
             yield Violation(str(p.path.el("ReferentieAanbieder")),
@@ -259,7 +259,7 @@ def geen_dubbele_regels(r: RuleInput) -> Iterator[Violation]:
 @rule("CS335", ("JW301",), "ToegewezenProduct.RedenWijziging",
       "RedenWijziging 13 (verwijderd) alleen als Ingangsdatum gelijk is aan Einddatum.")
 def verwijderd_alleen_zonder_periode(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         reden = r.message.Client.ToegewezenProducten.ToegewezenProduct[p.index - 1].RedenWijziging  # type: ignore
         if reden == "13" and p.einddatum != p.ingangsdatum:
             yield Violation(str(p.path.el("RedenWijziging")),
@@ -268,7 +268,7 @@ def verwijderd_alleen_zonder_periode(r: RuleInput) -> Iterator[Violation]:
 
 @rule("CS336", ("JW301",), "ToegewezenProduct.RedenWijziging", "RedenWijziging 01 (vervallen) wordt niet gebruikt.")
 def reden_01_vervallen(r: RuleInput) -> Iterator[Violation]:
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         reden = r.message.Client.ToegewezenProducten.ToegewezenProduct[p.index - 1].RedenWijziging  # type: ignore
         if reden == "01":
             yield Violation(str(p.path.el("RedenWijziging")), "RedenWijziging 01 (Administratieve correctie "
@@ -392,7 +392,7 @@ def client_heeft_adres(r: RuleInput) -> Iterator[Violation]:
       "BeschikkingIngangsdatum is verplicht als BeschikkingNummer gevuld is, anders leeg.")
 def beschikking_ingangsdatum(r: RuleInput) -> Iterator[Violation]:
     assert isinstance(r.message, jw315.JW315)
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         item = r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1]
         path = str(p.path.el("BeschikkingIngangsdatum"))
         if item.BeschikkingNummer is not None and item.BeschikkingIngangsdatum is None:
@@ -406,7 +406,7 @@ ZORGVERLENER_VERWIJZERS = {"02", "03", "04", "05"}
 
 def _verwijzers(r: RuleInput) -> Iterator[tuple[object, object]]:
     assert isinstance(r.message, jw315.JW315)
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         yield p.path.el("Verwijzer"), r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1].Verwijzer
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from ijw_gateway.messages import jw301, jw315, jw319
 from ijw_gateway.tussentaal import default_catalog
 from ijw_gateway.validation.rules.registry import Level, RuleInput, Violation, rule
-from ijw_gateway.validation.rules.views import dagtekening, products, root
+from ijw_gateway.validation.rules.views import dagtekening, root
 
 HEENBERICHTEN = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319", "JW323", "JW325")
 
@@ -23,7 +23,7 @@ def dagtekening_niet_in_toekomst(r: RuleInput) -> Iterator[Violation]:
 def _gemeenten(r: RuleInput) -> Iterator[tuple[str, str, list[date]]]:
     """(gemeentecode, path, dates on which it must be valid) for every gemeentecode in the message."""
     header = r.message.Header  # type: ignore[attr-defined]
-    dates = [p.ingangsdatum for p in products(r.message, r.bericht)] or [dagtekening(r.message)]
+    dates = [p.ingangsdatum for p in r.products] or [dagtekening(r.message)]
     side = "Afzender" if isinstance(r.message, jw301.JW301 | jw319.JW319) else "Ontvanger"
     yield getattr(header, side), str(root(r.bericht).el("Header").el(side)), dates
     if isinstance(r.message, jw319.JW319) and r.message.Antwoord.Woonplaatsbeginsel is not None:
@@ -50,7 +50,7 @@ def productcode_past_in_lijst(r: RuleInput) -> Iterator[Violation]:
     header = r.message.Header  # type: ignore[attr-defined]
     gemeente = header.Afzender if isinstance(r.message, jw301.JW301) else header.Ontvanger
     assert isinstance(r.message, jw301.JW301 | jw315.JW315)
-    for p in products(r.message, r.bericht):
+    for p in r.products:
         if p.product is None or p.product.Code is None:
             continue
         oordeel = catalog.productcode_past(p.product.Categorie, p.product.Code, gemeente, p.ingangsdatum)

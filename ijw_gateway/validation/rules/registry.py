@@ -11,10 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ijw_gateway.messages.xsd import IjwModel
+
+if TYPE_CHECKING:
+    from ijw_gateway.validation.rules.views import ProductView
 
 
 class Status(StrEnum):
@@ -49,7 +54,13 @@ class RuleInput:
     bericht: str
     tree: etree._ElementTree
     today: date
-    extra: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def products(self) -> "tuple[ProductView, ...]":
+        """The message's products, read once for all rules."""
+        from ijw_gateway.validation.rules.views import products
+
+        return products(self.message, self.bericht)
 
 
 Check = Callable[[RuleInput], Iterable[Violation]]
@@ -120,4 +131,10 @@ def all_rules() -> Iterator[Rule]:
 
 def implemented_for(bericht: str) -> list[Rule]:
     """The rules checked within one message of type ``bericht`` (those with a check function)."""
-    return [r for r in all_rules() if r.check is not None and r.applies_to(bericht)]
+    cached = _IMPLEMENTED.get(bericht)
+    if cached is None:
+        cached = _IMPLEMENTED[bericht] = [r for r in all_rules() if r.check is not None and r.applies_to(bericht)]
+    return cached
+
+
+_IMPLEMENTED: dict[str, list[Rule]] = {}

@@ -37,7 +37,8 @@ def root(bericht: str) -> XPath:
 
 @dataclass(frozen=True)
 class ProductView:
-    path: XPath
+    bericht: str
+    container: tuple[str, str]
     product: CDT_Product | None
     ingangsdatum: date
     einddatum: date | None
@@ -46,6 +47,12 @@ class ProductView:
     ingang_element: str
     eind_element: str
     index: int
+
+    @property
+    def path(self) -> XPath:
+        """Built on demand: most products break no rule, and paths are only needed for findings."""
+        wrapper, item = self.container
+        return root(self.bericht).el("Client").el(wrapper).el(item, self.index)
 
     @property
     def code(self) -> str | None:
@@ -60,20 +67,24 @@ class ProductView:
         return str(self.path.el(self.eind_element))
 
 
-def products(message: IjwModel, bericht: str) -> Iterator[ProductView]:
-    base = root(bericht).el("Client")
+def products(message: IjwModel, bericht: str) -> tuple[ProductView, ...]:
+    """The products of a JW301 or JW315 (empty for other messages)."""
+    views: tuple[ProductView, ...] = ()
     if isinstance(message, jw301.JW301):
-        for i, p in enumerate(message.Client.ToegewezenProducten.ToegewezenProduct, 1):
-            yield ProductView(
-                base.el("ToegewezenProducten").el("ToegewezenProduct", i), p.Product, p.Ingangsdatum, p.Einddatum,
-                p.Omvang, p.Budget, "Ingangsdatum", "Einddatum", i,
-            )
+        container = ("ToegewezenProducten", "ToegewezenProduct")
+        views = tuple(
+            ProductView(bericht, container, p.Product, p.Ingangsdatum, p.Einddatum, p.Omvang, p.Budget,
+                        "Ingangsdatum", "Einddatum", i)
+            for i, p in enumerate(message.Client.ToegewezenProducten.ToegewezenProduct, 1)
+        )
     elif isinstance(message, jw315.JW315):
-        for i, p in enumerate(message.Client.AangevraagdeProducten.AangevraagdProduct, 1):
-            yield ProductView(
-                base.el("AangevraagdeProducten").el("AangevraagdProduct", i), p.Product, p.ToewijzingIngangsdatum,
-                p.ToewijzingEinddatum, p.Omvang, p.Budget, "ToewijzingIngangsdatum", "ToewijzingEinddatum", i,
-            )
+        container = ("AangevraagdeProducten", "AangevraagdProduct")
+        views = tuple(
+            ProductView(bericht, container, p.Product, p.ToewijzingIngangsdatum, p.ToewijzingEinddatum, p.Omvang,
+                        p.Budget, "ToewijzingIngangsdatum", "ToewijzingEinddatum", i)
+            for i, p in enumerate(message.Client.AangevraagdeProducten.AangevraagdProduct, 1)
+        )
+    return views
 
 
 def geboortedata(message: IjwModel, bericht: str) -> Iterator[tuple[CDT_Geboortedatum, XPath]]:

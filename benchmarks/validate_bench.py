@@ -1,0 +1,151 @@
+"""Batch validation benchmark: ratios against a baseline measured in the same run.
+
+    python benchmarks/validate_bench.py [--messages 20000] [--memory-messages 100000]
+
+(a) baseline: bare lxml parse + official-XSD validation per message, one process;
+(b) our full validation (safe parse, XSD, all rules) with 1 worker;
+(c) the same with 2 workers;
+(d) xmlschema-only validation on a sample.
+Then the peak memory of ``ijw validate`` over a batch of --memory-messages files.
+Targets (issue 3): (b)/(a) >= 0.5, (c)/(b) >= 1.5 on 2 cores, peak memory < 300 MB.
+The official XSDs are looked up in ../shared/reference (or IJW_REFERENCE).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import ijw_gateway as ijw  # noqa: E402
+from ijw_gateway.validation.batch import BatchOptions, discover, run  # noqa: E402
+
+REFERENCE = Path(os.environ.get("IJW_REFERENCE", ROOT.parent / "shared" / "reference"))
+TODAY = date(2026, 11, 23)
+
+
+def write_corpus(directory: Path, count: int) -> list[Path]:
+    """``count`` distinct, valid JW301 and JW315 messages built from the examples with varied values."""
+    bases = [ijw.parse((ROOT / "examples" / "berichten" / name).read_bytes())
+             for name in ("jw301-toewijzing.xml", "jw315-verzoek-om-toewijzing.xml")]
+    paths = []
+    for i in range(count):
+        message = bases[i % 2].model_copy(deep=True)
+        message.Header.BerichtIdentificatie.Identificatie = f"B{i:011}"
+        message.Header.BerichtIdentificatie.Dagtekening = date(2026, 1, 1) + timedelta(days=i % 300)
+        path = directory / f"m{i:06}.xml"
+        path.write_bytes(ijw.to_xml(message))
+        paths.append(path)
+    return paths
+
+
+def baseline(paths: list[Path]) -> float:
+    schemas = {name: etree.XMLSchema(etree.parse(str(REFERENCE / "ijw-3.2" / "xsd" / f"{name}.xsd")))
+               for name in ("JW301", "JW315")}
+    started = time.perf_counter()
+    for path in paths:
+        tree = etree.fromstring(path.read_bytes()).getroottree()
+        name = "JW301" if "jw301" in tree.getroot().tag else "JW315"
+        assert schemas[name].validate(tree)
+    return len(paths) / (time.perf_counter() - started)
+
+
+def ours(paths: list[Path], workers: int) -> float:
+    sources = discover([str(p) for p in paths])
+    started = time.perf_counter()
+    reports = run(sources, BatchOptions(today=TODAY), workers=workers)
+    invalid = sum(not r.valid for r in reports)
+    assert invalid == 0, f"{invalid} messages invalid"
+    return len(paths) / (time.perf_counter() - started)
+
+
+def xmlschema_only(paths: list[Path]) -> float:
+    import xmlschema
+
+    schemas = {name: xmlschema.XMLSchema(str(REFERENCE / "ijw-3.2" / "xsd" / f"{name}.xsd"))
+               for name in ("JW301", "JW315")}
+    started = time.perf_counter()
+    for path in paths:
+        data = path.read_text(encoding="utf-8")
+        name = "JW301" if "jw301:Bericht" in data[:300] else "JW315"
+        schemas[name].validate(data)
+    return len(paths) / (time.perf_counter() - started)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and its descendants, from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) * 1024
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, StopIteration):
+            continue
+        pending.extend(int(c) for c in children)
+    return total
+
+
+def peak_memory(directory: Path) -> tuple[int, float]:
+    command = [sys.executable, "-m", "ijw_gateway.cli", "validate", str(directory), "--format", "json",
+               "--output", os.devnull, "--no-progress", "--today", TODAY.isoformat()]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    process.wait()
+    sampler.join()
+    return peak, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--memory-messages", type=int, default=100_000)
+    parser.add_argument("--xmlschema-sample", type=int, default=300)
+    args = parser.parse_args()
+    if not (REFERENCE / "ijw-3.2" / "xsd").is_dir():
+        sys.exit(f"the official XSDs are needed as the baseline: not found under {REFERENCE}")
+
+    with tempfile.TemporaryDirectory(prefix="ijw-bench-") as tmp:
+        corpus = write_corpus(Path(tmp), args.messages)
+        print(f"corpus: {len(corpus)} messages (JW301 and JW315), {sum(p.stat().st_size for p in corpus):,} bytes")
+        a = baseline(corpus)
+        b = ours(corpus, 1)
+        c = ours(corpus, 2)
+        d = xmlschema_only(corpus[: args.xmlschema_sample])
+        print(f"(a) lxml parse + official XSD, 1 process : {a:9.0f} messages/s")
+        print(f"(b) ijw full validation, 1 worker         : {b:9.0f} messages/s   (b)/(a) = {b / a:.2f}  target >= 0.5")
+        print(f"(c) ijw full validation, 2 workers        : {c:9.0f} messages/s   (c)/(b) = {c / b:.2f}  target >= 1.5")
+        sample = f"sample of {args.xmlschema_sample}"
+        print(f"(d) xmlschema only, {sample:<21}: {d:9.0f} messages/s   (d)/(a) = {d / a:.3f}")
+
+    if args.memory_messages:
+        with tempfile.TemporaryDirectory(prefix="ijw-bench-mem-") as tmp:
+            write_corpus(Path(tmp), args.memory_messages)
+            peak, seconds = peak_memory(Path(tmp))
+            print(f"peak memory of `ijw validate` over {args.memory_messages} files (all processes): "
+                  f"{peak / 2**20:.0f} MB in {seconds:.0f} s   target < 300 MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m ijw_gateway.cli`` runs ``ijw``."""
+
+from ijw_gateway.cli import run
+
+run()
