@@ -190,3 +190,34 @@ def _print_status(day: date, deadlines: list[Any]) -> None:
     typer.echo(f"{len(deadlines)} deadlines on {day.isoformat()}, {len(overdue)} overdue")
     for d in overdue:
         typer.echo(f"  {d.case} step {d.step} (due {d.due.isoformat()}): {d.escalation}")
+
+
+@ledger_app.command("report")
+def report(
+    ctx: typer.Context,
+    output_format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
+    today: str | None = typer.Option(None, "--today", help="The date to judge on, YYYY-MM-DD (default today)."),
+    db: str | None = _db_option(),
+) -> None:
+    """Per region, municipality and GI: cases, share of steps on time, median werkdagen per step, overdue cases."""
+    from pathlib import Path
+
+    from ijw_gateway.ledger.report import build_report, render_html, render_text
+
+    fmt = _format(output_format, ("text", "json", "html"))
+    day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
+    with _ledger(ctx, db) as ledger:
+        data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar)
+    if fmt == "json":
+        rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        rendered = render_html(data) if fmt == "html" else render_text(data)
+    if output is None:
+        typer.echo(rendered, nl=False)
+        return
+    try:
+        Path(output).write_text(rendered, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--output {output}: cannot be written ({error.strerror or error})") from None
+    typer.echo(f"wrote the {fmt} report to {output}")

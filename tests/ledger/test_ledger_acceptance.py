@@ -159,3 +159,19 @@ def test_everything_twice_changes_nothing(tmp_path: Path, ledger_url: str, capsy
     with Ledger(ledger_url) as ledger:
         assert ledger.counts() == before == {"cases": 2, "events": 9, "messages": 5, "products": 3}
         assert ledger.status(today=date(2026, 6, 1)) == status_before
+
+
+def test_report_per_region_gemeente_and_gi(tmp_path: Path, ledger_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    build_cases(tmp_path, ledger_url, capsys)
+    code, out = run(capsys, "ledger", "report", "--format", "json", "--today", TODAY, "--db", ledger_url)
+    assert code == 0
+    groups = json.loads(out)["groups"]
+    regios = {r["regio"]: r for r in groups["regio"]}
+    assert set(regios) == {"Centraal Gelderland", "Achterhoek"}
+    arnhem = regios["Centraal Gelderland"]
+    assert (arnhem["cases"], arnhem["steps_done"], arnhem["overdue_cases"]) == (1, 7, 1)
+    assert arnhem["on_time"] == round(6 / 7, 3) and arnhem["median_werkdagen"]["3"] == 6
+    assert [(g["gecertificeerde_instelling"], g["cases"]) for g in groups["gi"]] == [("JBG", 2)]
+    html_file = tmp_path / "report.html"
+    code, _ = run(capsys, "ledger", "report", "--format", "html", "--output", str(html_file), "--db", ledger_url)
+    assert code == 0 and "Achterhoek" in html_file.read_text()
