@@ -115,7 +115,31 @@ def _read(node: etree._Element, model: type[IjwModel], construct: bool = False) 
             data.setdefault(element.name, []).append(value)  # type: ignore[union-attr]
         else:
             data[element.name] = value
-    return model.model_construct(**data) if construct else data
+    return _construct(model, data) if construct else data
+
+
+@cache
+def _optional_fields(model: type[IjwModel]) -> tuple[str, ...]:
+    return tuple(e.name for e in elements(model) if e.optional)
+
+
+_setattr = object.__setattr__
+
+
+def _construct(model: type[IjwModel], data: dict[str, Any]) -> IjwModel:
+    """``model.model_construct(**data)`` for a complete, valid ``data``, without its per-field overhead.
+
+    Only optional elements can be missing from a schema-valid document; they are None.
+    """
+    fields_set = set(data)
+    for name in _optional_fields(model):
+        data.setdefault(name, None)
+    instance = model.__new__(model)
+    _setattr(instance, "__dict__", data)
+    _setattr(instance, "__pydantic_fields_set__", fields_set)
+    _setattr(instance, "__pydantic_extra__", None)
+    _setattr(instance, "__pydantic_private__", None)
+    return instance
 
 
 def from_tree(

@@ -17,9 +17,13 @@ class SchemaSet:
 
     directory: Path
     _compiled: dict[str, etree.XMLSchema] = field(default_factory=dict, repr=False)
+    _available: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def available(self, berichttype: Berichttype) -> bool:
-        return (self.directory / berichttype.schema_filename).is_file()
+        known = self._available.get(berichttype.naam)
+        if known is None:
+            known = self._available[berichttype.naam] = (self.directory / berichttype.schema_filename).is_file()
+        return known
 
     def schema(self, berichttype: Berichttype) -> etree.XMLSchema:
         compiled = self._compiled.get(berichttype.naam)

@@ -12,7 +12,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from ijw_gateway.messages import jw301, jw315, jw319
 from ijw_gateway.messages.codelists import EENHEID, FREQUENTIE
 from ijw_gateway.validation.rules.registry import RuleInput, Violation, rule
-from ijw_gateway.validation.rules.views import ProductView, dagtekening, geboortedata, root
+from ijw_gateway.validation.rules.views import ProductView, XPath, dagtekening, geboortedata, root
 
 WITH_CLIENT_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
 TOEWIJZING_EN_VERZOEK = ("JW301", "JW315")
@@ -316,12 +316,23 @@ def taal_bij_tolk(r: RuleInput) -> Iterator[Violation]:
         yield Violation(path, f"Taal must be empty when Communicatie Vorm is {communicatie.Vorm}")
 
 
+_CLIENT_301 = root("JW301").el("Client")
+
+
 def _contacts(message: jw301.JW301) -> Iterator[tuple[object, jw301.Contact]]:
-    base = root("JW301").el("Client")
     for i, contact in enumerate(message.Client.Contactgegevens.Contact, 1):
-        yield base.el("Contactgegevens").el("Contact", i), contact
+        yield _ContactPath(f"{_CLIENT_301}/jw301:Contactgegevens/jw301:Contact[{i}]"), contact
     for i, relatie in enumerate(message.Client.Relaties.Relatie if message.Client.Relaties else [], 1):
-        yield base.el("Relaties").el("Relatie", i).el("Contact"), relatie.Contact
+        yield _ContactPath(f"{_CLIENT_301}/jw301:Relaties/jw301:Relatie[{i}]/jw301:Contact"), relatie.Contact
+
+
+class _ContactPath(str):
+    """The path of a JW301 Contact, extended only when a rule reports on it."""
+
+    __slots__ = ()
+
+    def el(self, name: str) -> "XPath":
+        return XPath(f"{self}/jw301:{name}")
 
 
 @rule("CD009", ("JW301",), "Contact.Periode", "Periode alleen als Soort adres 04 (tijdelijk verblijfadres) is.")

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from ijw_gateway.messages import jw301, jw315, jw319
 from ijw_gateway.tussentaal import default_catalog
@@ -31,13 +32,17 @@ def _gemeenten(r: RuleInput) -> Iterator[tuple[str, str, list[date]]]:
         yield r.message.Antwoord.Woonplaatsbeginsel.Gemeente, str(path), dates
 
 
+@lru_cache(maxsize=4096)
+def _cbs_geldig(code: str, datum: date) -> bool:
+    return default_catalog().cbs_geldig(code, datum)
+
+
 @rule("TR378", ("JW301", "JW315", "JW319"), "Header.Afzender / Header.Ontvanger / Woonplaatsbeginsel.Gemeente",
       "Gemeentecode bestaat in de CBS-lijst die actueel is op de (Toewijzing)Ingangsdatum.",
       retourcode="S300", level=Level.EXTERNE_BRON)
 def gemeentecode_bestaat(r: RuleInput) -> Iterator[Violation]:
-    catalog = default_catalog()
     for code, path, dates in _gemeenten(r):
-        if not any(catalog.cbs_geldig(code, d) for d in dates):
+        if not any(_cbs_geldig(code, d) for d in dates):
             yield Violation(path, f"gemeentecode {code} is not in the CBS list of municipalities valid on "
                                   f"{min(dates)}")
 

@@ -13,26 +13,24 @@ from ijw_gateway.messages.basisschema import CDT_Geboortedatum, CDT_Omvang, CDT_
 from ijw_gateway.messages.xsd import IjwModel
 
 
-@dataclass(frozen=True)
-class XPath:
-    """A canonical path under construction: ``XPath("jw301").el("Client").el("X", 2).ijw("Datum")``."""
+class XPath(str):
+    """A canonical path under construction: ``root("JW301").el("Client").el("X", 2).ijw("Datum")``.
 
-    prefix: str
-    steps: tuple[str, ...] = ()
+    A ``str``, so building one costs little; paths are made for every element a rule visits.
+    """
+
+    __slots__ = ()
 
     def el(self, name: str, position: int | None = None) -> "XPath":
-        return XPath(self.prefix, (*self.steps, f"{self.prefix}:{name}" + (f"[{position}]" if position else "")))
+        prefix = self[1 : self.index(":")]
+        return XPath(f"{self}/{prefix}:{name}" + (f"[{position}]" if position else ""))
 
     def ijw(self, name: str) -> "XPath":
-        return XPath(self.prefix, (*self.steps, f"ijw:{name}"))
-
-    def __str__(self) -> str:
-        return "/" + "/".join(self.steps)
+        return XPath(f"{self}/ijw:{name}")
 
 
 def root(bericht: str) -> XPath:
-    prefix = bericht.lower()
-    return XPath(prefix).el("Bericht")
+    return XPath(f"/{bericht.lower()}:Bericht")
 
 
 @dataclass(frozen=True)
