@@ -32,6 +32,21 @@ from ijw_gateway.validation.findings import Finding, MessageReport
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "Bepaling": ("ijw_gateway.tussentaal", "Bepaling"),
+    "Ledger": ("ijw_gateway.ledger", "Ledger"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """``ijw.Bepaling`` and ``ijw.Ledger`` load their (heavier) packages on first use."""
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'ijw_gateway' has no attribute {name!r}")
+
 __all__ = [
     "JW301",
     "JW302",
@@ -47,11 +62,13 @@ __all__ = [
     "JW320",
     "JW323",
     "JW325",
+    "Bepaling",
     "BepalingError",
     "DataError",
     "Finding",
     "IjwError",
     "InputFileError",
+    "Ledger",
     "LedgerError",
     "MappingError",
     "MessageError",
