@@ -36,6 +36,7 @@ def _register_commands() -> None:
     from ijw_gateway.cli import (  # noqa: F401  (commands register themselves on `app`)
         bepaling,
         ledger,
+        productcodes,
         respond,
         rules,
         validate,

@@ -29,7 +29,6 @@ from pathlib import Path
 from ijw_gateway.errors import DataError, MappingError, MessageError
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw301, jw315
-from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.resources import data_dir
 from ijw_gateway.tussentaal.bepaling import Bepaling
@@ -197,7 +196,7 @@ def build(
     contract, :class:`MessageError` if a built message would break a rule.
     """
     from ijw_gateway.validation.rules import rule_layer
-    from ijw_gateway.validation.validator import ValidationContext, check
+    from ijw_gateway.validation.validator import ValidationContext, check_built
 
     route = route or bepaling.route
     if route not in ("301", "315"):
@@ -214,7 +213,7 @@ def build(
     ]
     context = ValidationContext(today=max(dagtekening, date.today()), rule_layer=rule_layer)
     for message in messages:
-        report = check(to_xml(message), context).report
+        report = check_built(message, context)
         if not report.valid:
             first = next(f for f in report.findings if f.severity == "error")
             raise MessageError(f"the built {type(message).__name__} would be invalid: {first.rule} at "

@@ -148,3 +148,20 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
     if context.seen is not None:
         report = context.seen.check(report)
     return Checked(report, berichttype, tree, message, xsd_valid=True)
+
+
+def check_built(message: IjwModel, context: ValidationContext) -> MessageReport:
+    """Validate a message we built ourselves, without writing and re-reading it.
+
+    The model's element tree is checked against the XSD and the rule layer runs on the
+    model itself: the same verdict as :func:`check` on ``to_xml(message)``, faster.
+    """
+    from ijw_gateway.messages.codec import to_element
+    from ijw_gateway.messages.registry import berichttype_of
+
+    berichttype = berichttype_of(message)
+    tree = etree.ElementTree(to_element(message))
+    findings = xsd_findings(tree, berichttype, context.schema_set.schema(berichttype))
+    if not findings and context.rule_layer is not None:
+        findings = context.rule_layer(message, berichttype, tree, context)
+    return MessageReport.of(None, berichttype.naam, findings)

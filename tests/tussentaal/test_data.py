@@ -250,3 +250,19 @@ def test_import_contract_csv_errors(tmp_path: Path) -> None:
         import_contract_csv(csv_path, "Noord-Veluwe", 2027)
     with pytest.raises(DataError, match="expected one of"):
         import_contract_csv(csv_path, "Veluwe", 2027)
+
+
+def test_cli_productcodes_import(tmp_path: Path, data_copy: Path, capsys) -> None:
+    from ijw_gateway.cli import main
+
+    csv_path = tmp_path / "lijst.csv"
+    csv_path.write_text(HEADER + "\n".join(CORE_ROWS) + "\n")
+    code = main(["productcodes", "import", str(csv_path), "--regio", "Noord-Veluwe", "--jaar", "2027",
+                 "--dest", str(data_copy)])
+    assert code == 0 and "imported" in capsys.readouterr().out
+    assert (data_copy / "contracten" / "2027" / "noord-veluwe.yaml").is_file()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "AMB-REG-IND;XA001;45;;uren;week;P1Y;7150;12345678\n")
+    assert main(["productcodes", "import", str(bad), "--regio", "Noord-Veluwe", "--jaar", "2027",
+                 "--dest", str(data_copy)]) == 2
+    assert "column eenheid: 'uren'" in capsys.readouterr().err
