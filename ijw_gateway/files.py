@@ -1,6 +1,7 @@
 """Writing files so that they appear whole or not at all (a crash never leaves half a file)."""
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,19 @@ def ensure_directory(path: Path, option: str) -> Path:
     if not os.access(path, os.W_OK):
         raise UsageError(f"{option} {path}: the directory is not writable")
     return path
+
+
+class NotARegularFile(OSError):
+    """A named pipe, device or socket: reading it could block forever or never end."""
+
+
+def read_regular_file(path: Path, at_most: int) -> bytes:
+    """Up to ``at_most`` bytes of ``path``; opened without blocking, so a FIFO cannot hang the batch."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(path)
+        return handle.read(at_most)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
+from ijw_gateway.files import NotARegularFile, read_regular_file
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline, compute_all, select_deadlines
 from ijw_gateway.ledger.extract import MessageInfo, message_info
@@ -291,9 +293,19 @@ class Ledger:
             else:
                 plan.extend((str(p), p) for p in _expand(Path(item)))
         results: list[IngestResult] = []
+        started = time.perf_counter()
         for source, content in plan:
-            data = content if isinstance(content, bytes) else _read_message(content)
+            try:
+                data = content if isinstance(content, bytes) else _read_message(content)
+            except UsageError as error:  # vanished, unreadable or too large mid-batch: report it, go on
+                results.append(IngestResult(source=source, status="invalid", detail=str(error)))
+                continue
             results.append(self._ingest_one(source, data, direction, at))
+        counts: dict[str, int] = {}
+        for result in results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        log.info("ingested", files=len(plan), direction=direction, seconds=round(time.perf_counter() - started, 3),
+                 **counts)
         return results
 
     def link_message(
@@ -601,14 +613,16 @@ def _expand(path: Path) -> Sequence[Path]:
 
 def _read_message(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_MESSAGE_BYTES:
-            raise UsageError(f"{path}: {size} bytes is more than an iJw message can be ({MAX_MESSAGE_BYTES} at most)")
-        return path.read_bytes()
+        data = read_regular_file(path, MAX_MESSAGE_BYTES + 1)
+    except NotARegularFile:
+        raise UsageError(f"{path}: not a regular file (a pipe, device or socket), so it is not read") from None
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise UsageError(f"{path}: more than an iJw message can be ({MAX_MESSAGE_BYTES:,} bytes at most)")
+    return data
 

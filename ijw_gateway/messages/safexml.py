@@ -2,8 +2,9 @@
 
 Every iJw message arrives from another party and is treated as hostile: no entity
 is expanded, no DTD is loaded, nothing is fetched from the network, a document
-with a DOCTYPE is refused outright (an iJw message never needs one), and the size
-and nesting depth are bounded. A failure is an :class:`UnsafeOrMalformedXml` with
+with a DOCTYPE or a processing instruction is refused outright (an iJw message never
+needs one), XInclude is never processed, and the size, the number of tags and
+attributes and the nesting depth are bounded. A failure is an :class:`UnsafeOrMalformedXml` with
 a message a user can act on — never an lxml exception.
 """
 
@@ -18,11 +19,22 @@ DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 32
 """The deepest iJw message (JW302) nests 8 levels; 32 leaves room and stops abuse early."""
 
+DEFAULT_MAX_MARKUP = 1_000_000
+"""Tags and attributes ('<' and '=' in the bytes) before parsing: keeps the tree (and its memory) small.
+
+A tree costs ~100 bytes per node, so 32 MiB of ``<a/>`` or ``a=""`` would take a gigabyte; a
+legitimate message of a few megabytes has well under 200,000."""
+
+DEFAULT_MAX_ATTRIBUTES = 1_000
+"""iJw messages carry no attributes besides namespace declarations; each one is an XSD error."""
+
 
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+    max_markup: int = DEFAULT_MAX_MARKUP
+    max_attributes: int = DEFAULT_MAX_ATTRIBUTES
 
 
 DEFAULT_LIMITS = Limits()
@@ -76,6 +88,12 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
         raise UnsafeOrMalformedXml(
             f"the file is {len(data):,} bytes, more than the limit of {limits.max_bytes:,} bytes for one message"
         )
+    markup = data.count(b"<") + data.count(b"=")
+    if markup > limits.max_markup:
+        raise UnsafeOrMalformedXml(
+            f"the document has about {markup:,} tags and attributes, more than the limit of "
+            f"{limits.max_markup:,} for one message"
+        )
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
@@ -89,4 +107,27 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
         )
     if _too_deep(limits.max_depth)(tree):
         raise UnsafeOrMalformedXml(f"the document nests elements more than {limits.max_depth} levels deep")
+    node = _processing_instruction(tree)
+    if node is not None:
+        raise UnsafeOrMalformedXml(
+            f"the document contains a processing instruction (<?{node.target} …?>); iJw messages never do, "
+            "so it is refused",
+            node.sourceline,
+        )
+    if data.count(b"=") > limits.max_attributes:
+        attributes = int(_ATTRIBUTES(tree))
+        if attributes > limits.max_attributes:
+            raise UnsafeOrMalformedXml(
+                f"the document has {attributes:,} attributes, more than the limit of {limits.max_attributes:,} "
+                "(iJw messages have none)"
+            )
     return tree
+
+
+_PROCESSING_INSTRUCTIONS = etree.XPath("/processing-instruction() | //processing-instruction()")
+_ATTRIBUTES = etree.XPath("count(//@*)")
+
+
+def _processing_instruction(tree: etree._ElementTree) -> etree._ProcessingInstruction | None:
+    found = _PROCESSING_INSTRUCTIONS(tree)
+    return found[0] if found else None

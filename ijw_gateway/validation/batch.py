@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import write_bytes_atomic
+from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_atomic
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
@@ -94,8 +94,9 @@ def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport
         return source.data
     assert source.path is not None
     try:
-        with source.path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+        data = read_regular_file(source.path, limits.max_bytes + 1)
+    except NotARegularFile:
+        return _unreadable(source.label, "this is not a regular file (a pipe, device or socket), so it is not read")
     except FileNotFoundError:
         return _unreadable(source.label, "the file disappeared before it could be read")
     except IsADirectoryError:

@@ -73,6 +73,10 @@ def humanize(raw: str, simple: SimpleType | None) -> str:
     return _FACET.sub("", message)
 
 
+MAX_XSD_FINDINGS = 100
+"""Findings reported per message; a hostile message can make libxml2 report one error per node."""
+
+
 def xsd_findings(
     tree: etree._ElementTree, berichttype: Berichttype, schema: etree.XMLSchema
 ) -> list[Finding]:
@@ -80,7 +84,14 @@ def xsd_findings(
     if schema.validate(tree):
         return []
     findings = []
-    for entry in schema.error_log:
+    errors = schema.error_log
+    for index, entry in enumerate(errors):
+        if index == MAX_XSD_FINDINGS:
+            findings.append(
+                Finding(rule=RULE_XSD, retourcode=RETOURCODE_TECHNISCH,
+                        message=f"{len(errors) - MAX_XSD_FINDINGS:,} more schema errors are not shown")
+            )
+            break
         node = locate(tree, entry.path)
         path = canonical_path(node, berichttype) if node is not None else entry.path
         findings.append(
