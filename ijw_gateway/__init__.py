@@ -34,12 +34,13 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Bepaling": ("ijw_gateway.tussentaal", "Bepaling"),
+    "build": ("ijw_gateway.tussentaal.build", "build"),
     "Ledger": ("ijw_gateway.ledger", "Ledger"),
 }
 
 
 def __getattr__(name: str) -> object:
-    """``ijw.Bepaling`` and ``ijw.Ledger`` load their (heavier) packages on first use."""
+    """``ijw.Bepaling``, ``ijw.build`` and ``ijw.Ledger`` load their (heavier) packages on first use."""
     if name in _LAZY:
         import importlib
 
@@ -75,6 +76,7 @@ __all__ = [
     "MessageReport",
     "UsageError",
     "__version__",
+    "build",
     "parse",
     "to_xml",
     "validate",

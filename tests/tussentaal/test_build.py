@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ijw_gateway as ijw
 from ijw_gateway.cli import main
@@ -13,6 +15,7 @@ from ijw_gateway.tussentaal import Bepaling, default_catalog
 from ijw_gateway.tussentaal.build import build
 from ijw_gateway.tussentaal.mapping import OnmapbareRegel, map_line
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN
+from tests.tussentaal.test_mapping import lines
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "bepalingen"
 DAGTEKENING = date(2026, 4, 20)
@@ -138,3 +141,15 @@ def test_cli_map_json_shape(capsys) -> None:
     assert {"zorgvorm", "gemeente", "regio", "productcategorie", "productcode", "eenheid", "frequentie", "volume",
             "aanbieder", "aanbieder_gecontracteerd", "gecontracteerde_aanbieders"} <= set(line)
     assert line["regio"] == "Centraal Gelderland"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=lines(), route=st.sampled_from(["301", "315"]))
+def test_any_valid_bepaling_builds_messages_that_pass_the_official_xsds_and_our_rules(official, case, route) -> None:
+    bepaling, _ = case
+    messages = build(bepaling, route=route, dagtekening=DAGTEKENING)
+    assert messages
+    for message in messages:
+        data = ijw.to_xml(message)
+        assert official.accepts(berichttype_of(message).naam, data)
+        assert ijw.validate(data, today=date(2030, 1, 1)).valid
