@@ -216,8 +216,14 @@ def report(
     if output is None:
         typer.echo(rendered, nl=False)
         return
+    from ijw_gateway.files import write_bytes_atomic
+
+    if Path(output).is_dir():
+        raise UsageError(f"--output {output}: is a directory (expected a file name)")
+    if not Path(output).parent.is_dir():
+        raise UsageError(f"--output {output}: the directory {Path(output).parent} does not exist")
     try:
-        Path(output).write_text(rendered, encoding="utf-8")
+        write_bytes_atomic(Path(output), rendered.encode("utf-8"))  # whole or not at all
     except OSError as error:
         raise UsageError(f"--output {output}: cannot be written ({error.strerror or error})") from None
     typer.echo(f"wrote the {fmt} report to {output}")

@@ -80,6 +80,13 @@ def _describe_syntax_error(error: etree.XMLSyntaxError, data: bytes) -> str:
     return f"not well-formed XML: {message}"
 
 
+_DOCTYPE_REFUSED = (
+    "the document has a DOCTYPE declaration; iJw messages never do, so it is refused "
+    "(entities and DTDs are not processed)"
+)
+_DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
 def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
     """Parse ``data`` into an element tree, or raise :class:`UnsafeOrMalformedXml`."""
     if not data.strip():
@@ -88,6 +95,8 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
         raise UnsafeOrMalformedXml(
             f"the file is {len(data):,} bytes, more than the limit of {limits.max_bytes:,} bytes for one message"
         )
+    if any(marker in data for marker in _DOCTYPE_MARKERS):  # refused before libxml2 sees a single entity
+        raise UnsafeOrMalformedXml(_DOCTYPE_REFUSED, 1)
     markup = data.count(b"<") + data.count(b"=")
     if markup > limits.max_markup:
         raise UnsafeOrMalformedXml(
@@ -100,11 +109,7 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS) -> etree._ElementTree:
         raise UnsafeOrMalformedXml(_describe_syntax_error(error, data), error.lineno) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeOrMalformedXml(
-            "the document has a DOCTYPE declaration; iJw messages never do, so it is refused "
-            "(entities and DTDs are not processed)",
-            1,
-        )
+        raise UnsafeOrMalformedXml(_DOCTYPE_REFUSED, 1)
     if _too_deep(limits.max_depth)(tree):
         raise UnsafeOrMalformedXml(f"the document nests elements more than {limits.max_depth} levels deep")
     node = _processing_instruction(tree)
