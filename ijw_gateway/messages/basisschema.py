@@ -149,10 +149,6 @@ LDT_Voorletters = Annotated[str, VOORLETTERS]
 LDT_Voorvoegsel = Annotated[str, VOORVOEGSEL]
 LDT_WettelijkeVertegenwoordiging = Annotated[str, WETTELIJKE_VERTEGENWOORDIGING]
 
-# Types only used as the base of a message-local restriction.
-SIMPLE_TYPES_WITHOUT_ALIAS = (BERICHT_CODE, BERICHT_VERSIE, BERICHT_SUBVERSIE)
-
-
 # --- composite types ----------------------------------------------------------------------------
 
 

@@ -17,9 +17,10 @@ from datetime import date, datetime
 
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw301, jw315, jw319
+from ijw_gateway.messages.identificatie import identificatie, nummer
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.tussentaal.beoordeling import beoordeel_verzoek
-from ijw_gateway.tussentaal.build import _default_nummer, _short_id, gecertificeerde_instellingen
+from ijw_gateway.tussentaal.build import gecertificeerde_instellingen
 from ijw_gateway.tussentaal.catalog import Catalog, default_catalog
 
 
@@ -43,7 +44,7 @@ def _antwoord(verzoek: jw315.JW315, referentie: str, dagtekening: date, verzoek_
         Header=jw319.Header(
             Afzender=header.Ontvanger, Ontvanger=header.Afzender,
             BerichtIdentificatie=b.CDT_BerichtIdentificatie(
-                Identificatie=_short_id(header.Afzender, header.BerichtIdentificatie.Identificatie, referentie,
+                Identificatie=identificatie(header.Afzender, header.BerichtIdentificatie.Identificatie, referentie,
                                         "JW319", verzoek_antwoord),
                 Dagtekening=dagtekening),
         ),
@@ -61,7 +62,7 @@ def besluit(
 ) -> list[IjwModel]:
     """The JW301 (if any product is allowed) and the JW319s answering ``verzoek``."""
     catalog = catalog or default_catalog()
-    nummer = toewijzingnummer or _default_nummer
+    toewijzing_nummer = toewijzingnummer or nummer
     header, client = verzoek.Header, verzoek.Client
     toegewezen: list[jw301.ToegewezenProduct] = []
     contact: jw301.Contact | None = None
@@ -84,7 +85,7 @@ def besluit(
             antwoorden.append(_antwoord(verzoek, product.ReferentieAanbieder, dagtekening, "2", None))
             continue
         toegewezen.append(jw301.ToegewezenProduct(
-            ToewijzingNummer=nummer(header.Ontvanger, header.Afzender, product.ReferentieAanbieder),
+            ToewijzingNummer=toewijzing_nummer(header.Ontvanger, header.Afzender, product.ReferentieAanbieder),
             ReferentieAanbieder=product.ReferentieAanbieder, Product=product.Product,
             Toewijzingsdatum=dagtekening, Toewijzingstijd=tijd, Ingangsdatum=product.ToewijzingIngangsdatum,
             Einddatum=product.ToewijzingEinddatum, Omvang=product.Omvang, Budget=product.Budget,
@@ -95,7 +96,7 @@ def besluit(
         Header=jw301.Header(
             Afzender=header.Ontvanger, Ontvanger=header.Afzender,
             BerichtIdentificatie=b.CDT_BerichtIdentificatie(
-                Identificatie=_short_id(header.Afzender, header.BerichtIdentificatie.Identificatie, "JW301"),
+                Identificatie=identificatie(header.Afzender, header.BerichtIdentificatie.Identificatie, "JW301"),
                 Dagtekening=dagtekening),
         ),
         Client=jw301.Client(

@@ -18,8 +18,6 @@ Choices where the bepaling is silent (documented in ``productcodes/README.md``):
 """
 
 import csv
-import hashlib
-from base64 import b32encode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -29,13 +27,14 @@ from pathlib import Path
 from ijw_gateway.errors import DataError, MappingError, MessageError
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw301, jw315
+from ijw_gateway.messages.identificatie import identificatie
+from ijw_gateway.messages.identificatie import nummer as derived_nummer
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.resources import data_dir
 from ijw_gateway.tussentaal.bepaling import Bepaling
 from ijw_gateway.tussentaal.catalog import Catalog, default_catalog
 from ijw_gateway.tussentaal.mapping import Toewijzing, map_or_raise
 
-EENHEID_VAN_BEPALING = {"minuut": "01", "uur": "04", "dagdeel": "16", "etmaal": "14", "stuks": "82", "euro": "83"}
 JURIDISCHE_STATUS = {"OTS": "04", "jeugdreclassering": "12"}
 WETTELIJKE_VERTEGENWOORDIGING = {"voogdij": "06"}
 VERWIJZER_GI = "04"
@@ -57,16 +56,6 @@ def gecertificeerde_instellingen(directory: Path | None = None) -> dict[str, Gec
                     for row in csv.DictReader(handle)}
     except (OSError, KeyError) as error:
         raise DataError(f"{path}: cannot read the gecertificeerde instellingen ({error})") from None
-
-
-def _short_id(*parts: object) -> str:
-    text = "|".join(str(p) for p in parts).encode()
-    return b32encode(hashlib.blake2b(text, digest_size=10).digest()).decode()[:12]
-
-
-def _default_nummer(*parts: object) -> int:
-    digest = hashlib.blake2b("|".join(str(p) for p in parts).encode(), digest_size=8).digest()
-    return int.from_bytes(digest) % 900_000_000 + 100_000_000
 
 
 @dataclass(frozen=True)
@@ -124,7 +113,9 @@ def _jw301(bepaling: Bepaling, aanbieder: str, products: list[Product], dagteken
         Header=jw301.Header(
             Afzender=bepaling.gemeente, Ontvanger=aanbieder,
             BerichtIdentificatie=b.CDT_BerichtIdentificatie(
-                Identificatie=_short_id(bepaling.kenmerk, "JW301", aanbieder, dagtekening), Dagtekening=dagtekening),
+                Identificatie=identificatie(bepaling.kenmerk, "JW301", aanbieder, dagtekening),
+                Dagtekening=dagtekening,
+            ),
         ),
         Client=jw301.Client(
             Bsn=j.bsn, Geboortedatum=_geboortedatum(bepaling), Geslacht=j.geslacht,
@@ -163,7 +154,9 @@ def _jw315(bepaling: Bepaling, aanbieder: str, products: list[Product], dagteken
         Header=jw315.Header(
             Afzender=aanbieder, Ontvanger=bepaling.gemeente,
             BerichtIdentificatie=b.CDT_BerichtIdentificatie(
-                Identificatie=_short_id(bepaling.kenmerk, "JW315", aanbieder, dagtekening), Dagtekening=dagtekening),
+                Identificatie=identificatie(bepaling.kenmerk, "JW315", aanbieder, dagtekening),
+                Dagtekening=dagtekening,
+            ),
         ),
         Client=jw315.Client(
             Bsn=j.bsn, Geboortedatum=_geboortedatum(bepaling), Geslacht=j.geslacht,
@@ -205,7 +198,7 @@ def build(
     catalog = catalog or default_catalog()
     products = _products(bepaling, map_or_raise(bepaling, catalog=catalog))
     tijd = datetime.now().time().replace(microsecond=0)
-    nummer = toewijzingnummer or _default_nummer
+    nummer = toewijzingnummer or derived_nummer
     messages: list[IjwModel] = [
         _jw301(bepaling, aanbieder, items, dagtekening, tijd, nummer) if route == "301"
         else _jw315(bepaling, aanbieder, items, dagtekening)

@@ -10,7 +10,11 @@ from ijw_gateway.messages.layout import elements
 from ijw_gateway.messages.registry import BY_NAMESPACE, Berichttype
 from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel
 
-_PREFIXES = {t.namespace.uri: t.namespace.prefix for t in BY_NAMESPACE.values()} | {BASISSCHEMA.uri: BASISSCHEMA.prefix}
+NAMESPACES = {t.namespace.prefix: t.namespace.uri for t in BY_NAMESPACE.values()} | {
+    BASISSCHEMA.prefix: BASISSCHEMA.uri
+}
+"""The standard's prefixes, for evaluating canonical paths whatever prefixes a document uses."""
+_PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
 
 
 def qualified(tag: str) -> str:
@@ -55,3 +59,12 @@ def locate(tree: etree._ElementTree, libxml_path: str | None) -> etree._Element 
     except etree.XPathError:
         return None
     return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
+
+
+def line_of(tree: etree._ElementTree, canonical: str) -> int | None:
+    """The source line of the element a canonical path names, if it is in the document."""
+    try:
+        found = tree.xpath(canonical, namespaces=NAMESPACES)
+    except etree.XPathError:
+        return None
+    return found[0].sourceline if found and isinstance(found[0], etree._Element) else None

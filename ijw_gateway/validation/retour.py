@@ -12,12 +12,11 @@
 The retour models subclass the heen models, so the copy is a walk over the layout.
 """
 
-import hashlib
-from base64 import b32encode
 from datetime import date
 from typing import Any
 
 from ijw_gateway import __version__
+from ijw_gateway.messages.identificatie import identificatie
 from ijw_gateway.messages.layout import elements
 from ijw_gateway.messages.registry import RETOUR_OF, Berichttype
 from ijw_gateway.messages.xsd import IjwModel
@@ -28,11 +27,6 @@ GEEN_OPMERKING = "0200"
 NIET_BEOORDEELD = "0233"
 XSLT_VERSIE = __version__
 """Our rule set stands in for the standard's XSLTs; IV033 asks for its version on a 0001 rejection."""
-
-
-def retour_identificatie(data: bytes) -> str:
-    """A 12-character IdentificatieRetour derived from the heenbericht: the same message gets the same id."""
-    return b32encode(hashlib.blake2b(data, digest_size=10).digest()).decode()[:12]
 
 
 def _errors(findings: list[Finding]) -> list[Finding]:
@@ -103,7 +97,7 @@ def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
 
     header: dict[str, Any] = dict(message.Header)  # type: ignore[attr-defined]
     header.pop("BerichtCode")
-    header.update(IdentificatieRetour=retour_identificatie(data), DagtekeningRetour=today)
+    header.update(IdentificatieRetour=identificatie(data), DagtekeningRetour=today)
 
     def header_only(codes: list[str] | None, xslt: bool = False) -> IjwModel:
         fields = dict(header)
