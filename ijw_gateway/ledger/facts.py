@@ -89,8 +89,11 @@ class MessageFact(_Fact):
     ``producten`` holds the references that tie one product across messages:
     ReferentieAanbieder (JW315, JW317, JW319, JW301) and/or ToewijzingNummer (JW301,
     JW305, JW307). Two messages concern the same product when these sets intersect; an
-    empty set means "the whole message". ``retour_op`` is the IdentificatieRetour of a
-    retourbericht (JW302, JW316, …). ``zorgdatum`` is the actual start (JW305
+    empty set means "the whole message". For a retourbericht (JW302, JW316, …)
+    ``identificatie`` is its own IdentificatieRetour and ``retour_op`` the Identificatie
+    of the heenbericht it answers (the BerichtIdentificatie in its Header), as in
+    :class:`~ijw_gateway.ledger.store.MessageRow` (other messages have no ``retour_op``).
+    ``zorgdatum`` is the actual start (JW305
     Begindatum) or end (JW307 Einddatum) of care; with several products, pass the
     earliest. Direction is from the ledger owner's point of view; the deadlines do not
     depend on it, because the sender of a message watches the answer (OP090) just as
