@@ -1,17 +1,19 @@
 """``ijw map`` and ``ijw build``: a bepaling jeugdhulp through the tussentaal to a region's contract."""
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import parse_date
+from ijw_gateway.cli.options import open_ledger, parse_date
 from ijw_gateway.errors import UsageError
 from ijw_gateway.files import ensure_directory, write_bytes_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.messages.xsd import IjwModel
 
 log = get_logger(__name__)
 
@@ -60,8 +62,17 @@ def build(
     out: Path = typer.Option(Path("."), "--out", help="Directory for the messages."),
     dagtekening: str | None = typer.Option(None, "--dagtekening", help="The messages' Dagtekening (default today)."),
     productcodes: Path | None = typer.Option(None, "--productcodes", help="Other contract data (a productcodes dir)."),
+    ledger: str | None = typer.Option(
+        None, "--ledger", help="Number the toewijzingen from this ledger's counter and record the messages (URL)."
+    ),
 ) -> int:
-    """Write the JW301s (route 301) or JW315s (route 315) of a bepaling; nothing is written if any fails."""
+    """Write the JW301s (route 301) or JW315s (route 315) of a bepaling; nothing is written if any fails.
+
+    With ``--ledger`` the ToewijzingNummers come from the gemeente's counter in the ledger
+    (the same line gets the same number again), the case is opened when it is not yet (at
+    the bepaling's vastgesteld_op) and the messages are recorded as sent; when recording
+    fails, the files are removed again.
+    """
     from ijw_gateway.tussentaal import Bepaling
     from ijw_gateway.tussentaal.build import build as build_messages
 
@@ -69,13 +80,39 @@ def build(
         raise UsageError(f"--route {route}: expected 301 or 315")
     catalog = _catalog(productcodes)
     bep = Bepaling.load(bepaling, catalog=catalog)
-    messages = build_messages(bep, route=route, dagtekening=parse_date(dagtekening, "--dagtekening"), catalog=catalog)
-    ensure_directory(out, "--out")
+    day = parse_date(dagtekening, "--dagtekening")
+    with ExitStack() as stack:
+        book = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
+        counter = book.toewijzingnummer if book is not None else None
+        messages = build_messages(bep, route=route, dagtekening=day, catalog=catalog, toewijzingnummer=counter)
+        ensure_directory(out, "--out")
+        written = _write_all(out, bep.kenmerk, messages)
+        if book is not None:
+            try:
+                results = book.record_messages([(m, "sent") for m in messages], bepaling=bep)
+            except BaseException:
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
+    for path in written:
+        typer.echo(str(path))
+    if book is not None:
+        recorded = sum(r.status == "recorded" for r in results)
+        typer.echo(f"ledger: case {bep.kenmerk}, {recorded} of {len(results)} messages newly recorded")
+        for result in results:
+            if result.status == "conflict":
+                typer.echo(f"ledger: {result.berichttype} {result.identificatie}: {result.detail}")
+    log.info("built", route=route or bep.route, messages=len(written), ledger=book is not None)
+    return 0
+
+
+def _write_all(out: Path, kenmerk: str, messages: list[IjwModel]) -> list[Path]:
+    """Write every message (``<kenmerk>-<bericht>-<ontvanger>.xml``) or, on any failure, none."""
     planned = []
     for message in messages:
         naam = berichttype_of(message).naam
         ontvanger = message.Header.Ontvanger  # type: ignore[attr-defined]
-        planned.append((out / f"{bep.kenmerk}-{naam}-{ontvanger}.xml", to_xml(message)))
+        planned.append((out / f"{kenmerk}-{naam}-{ontvanger}.xml", to_xml(message)))
     written: list[Path] = []
     try:
         for path, data in planned:
@@ -85,7 +122,4 @@ def build(
         for path in written:  # all or nothing
             path.unlink(missing_ok=True)
         raise
-    for path in written:
-        typer.echo(str(path))
-    log.info("built", route=route or bep.route, messages=len(written))
-    return 0
+    return written

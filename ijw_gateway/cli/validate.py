@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import parse_date
+from ijw_gateway.cli.options import open_ledger, parse_date
 from ijw_gateway.errors import UsageError
 from ijw_gateway.files import ensure_directory
 from ijw_gateway.logging import get_logger
@@ -46,6 +46,9 @@ def validate(
         None, "--retour-dir", help="Also write the retourbericht of every heenbericht here (JW302, JW316, …)."
     ),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar, even on a terminal."),
+    ledger: str | None = typer.Option(
+        None, "--ledger", help="Judge TR056 against the Identificaties this ledger has seen, and note these (URL)."
+    ),
 ) -> int:
     """Validate iJw 3.2 messages of every type we have a schema for; exit 1 when any is invalid."""
     if output_format not in ("text", "json", "junit"):
@@ -64,6 +67,7 @@ def validate(
 
     started = time.perf_counter()
     with ExitStack() as stack:
+        register = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
         stream = stack.enter_context(atomic_text_file(output)) if output else sys.stdout
         writer = ReportWriter(stream, output_format)  # type: ignore[arg-type]
         progress = _progress(not no_progress, len(sources))
@@ -71,7 +75,7 @@ def validate(
         if progress is not None:
             stack.enter_context(progress)
             task = progress.add_task("validate", total=len(sources))
-        for report in run(sources, options, workers):
+        for report in run(sources, options, workers, register):
             writer.add(report)
             if progress is not None and task is not None:
                 progress.advance(task)

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
@@ -32,17 +32,21 @@ from ijw_gateway.ledger.routes import Definitions, load_definitions
 from ijw_gateway.ledger.schema import ensure_schema
 from ijw_gateway.ledger.store import (
     DEFAULT_URL,
+    PG_COUNTER_LOCK,
     CaseRow,
     EventRow,
     MessageProductRow,
     MessageRow,
     MetaRow,
+    SeenIdentificatieRow,
+    ToewijzingNummerRow,
     aware,
     connect,
     describe_url,
     transaction,
 )
 from ijw_gateway.logging import get_logger
+from ijw_gateway.messages.identificatie import content_digest
 
 __all__ = ["MAX_MESSAGE_BYTES", "CaseInfo", "EventResult", "IngestResult", "Ledger", "ledger_url"]
 
@@ -58,6 +62,9 @@ _EVENT: Table = EventRow.__table__  # type: ignore[assignment]
 _MESSAGE: Table = MessageRow.__table__  # type: ignore[assignment]
 _PRODUCT: Table = MessageProductRow.__table__  # type: ignore[assignment]
 _META: Table = MetaRow.__table__  # type: ignore[assignment]
+_SEEN: Table = SeenIdentificatieRow.__table__  # type: ignore[assignment]
+_NUMMER: Table = ToewijzingNummerRow.__table__  # type: ignore[assignment]
+MAX_TOEWIJZINGNUMMER = 999_999_999  # LDT_Nummer
 
 
 def ledger_url(url: str | None = None) -> str:
@@ -205,16 +212,15 @@ class Ledger:
     # ------------------------------------------------------------------ cases and events
     def open(self, bepaling: Any, at: Moment | None = None) -> CaseInfo:
         """Open the case of a bepaling (a file path, a Bepaling or a mapping) at ``at`` (default now)."""
-        from ijw_gateway.tussentaal import Bepaling, default_catalog
+        bep = _bepaling(bepaling)
+        with transaction(self.engine, self.url) as conn:
+            info = self._open_in(conn, bep, at)
+        log.info("case opened" if info.created else "case already open", case=info.case, route=info.route)
+        return info
 
-        if isinstance(bepaling, str | Path):
-            bep = Bepaling.load(bepaling)
-        elif isinstance(bepaling, Bepaling):
-            bep = bepaling
-        elif isinstance(bepaling, dict):
-            bep = Bepaling.model_validate(bepaling)
-        else:
-            raise UsageError(f"expected a bepaling file, Bepaling or mapping, got {type(bepaling).__name__}")
+    def _open_in(self, conn: Connection, bep: Any, at: Moment | None) -> CaseInfo:
+        from ijw_gateway.tussentaal import default_catalog
+
         opened_at = aware(at) if at is not None else _now()
         bsn_hash = self._hash.bsn(bep.jeugdige.bsn)
         values = {
@@ -229,17 +235,14 @@ class Ledger:
             "opened_at": opened_at,
             "recorded_at": _now(),
         }
-        with transaction(self.engine, self.url) as conn:
-            inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
-            created = conn.execute(inserted).scalar() is not None
-            row = conn.execute(select(_CASE).where(_CASE.c.id == bep.kenmerk)).one()
+        inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
+        created = conn.execute(inserted).scalar() is not None
+        row = conn.execute(select(_CASE).where(_CASE.c.id == bep.kenmerk)).one()
         for name in ("route", "gemeente", "bsn_hash"):
             if getattr(row, name) != values[name]:
                 what = "jeugdige" if name == "bsn_hash" else name
                 raise LedgerError(f"case {bep.kenmerk} is already open with another {what}; a kenmerk names one case")
-        info = _case_info(row, created)
-        log.info("case opened" if created else "case already open", case=info.case, route=info.route)
-        return info
+        return _case_info(row, created)
 
     def case(self, case: str) -> CaseInfo:
         """One case; LedgerError when the ledger does not have it."""
@@ -335,6 +338,22 @@ class Ledger:
     def _store(
         self, source: str, model: Any, data: bytes, direction: Direction, at: Moment | None, case: str | None = None
     ) -> IngestResult:
+        with transaction(self.engine, self.url) as conn:
+            result = self._store_in(conn, source, model, data, direction, at, case)
+        if result.status == "recorded":
+            log.info("message recorded", case=result.case, bericht=result.berichttype, direction=direction)
+        return result
+
+    def _store_in(
+        self,
+        conn: Connection,
+        source: str,
+        model: Any,
+        data: bytes,
+        direction: Direction,
+        at: Moment | None,
+        case: str | None = None,
+    ) -> IngestResult:
         info = message_info(model)
         bsn_hash = self._hash.bsn(info.bsn) if info.bsn else None
         content_hash = self._hash.content(data)
@@ -347,60 +366,173 @@ class Ledger:
             & (_MESSAGE.c.identificatie == info.identificatie)
             & (_MESSAGE.c.retour_op == (info.retour_op or ""))
         )
-        with transaction(self.engine, self.url) as conn:
-            existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).first()
-            if existing is not None:
-                return _duplicate(base, existing, content_hash)
-            try:
-                if case is not None:
-                    row = self._case_row(conn, case)
-                    if bsn_hash is not None and row.bsn_hash != bsn_hash:
-                        raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
-                    case_id = case
-                else:
-                    case_id = self._find_case(conn, info, bsn_hash)
-            except LedgerError as error:
-                if case is not None:
-                    raise
-                return IngestResult(status="unlinked", detail=str(error), **base)
-            answers = self._answered(conn, case_id, info)
-            new_id = conn.execute(
-                self._insert(_MESSAGE)
-                .values(
-                    case_id=case_id,
-                    berichttype=info.berichttype,
-                    direction=direction,
-                    afzender=info.afzender,
-                    ontvanger=info.ontvanger,
-                    identificatie=info.identificatie,
-                    retour_op=info.retour_op or "",
-                    dagtekening=info.dagtekening,
-                    at=moment,
-                    answers_id=answers,
-                    verzoek_antwoord=info.verzoek_antwoord,
-                    zorgdatum=info.zorgdatum,
-                    bsn_hash=bsn_hash,
-                    content_hash=content_hash,
-                    recorded_at=_now(),
-                )
-                .on_conflict_do_nothing(
-                    index_elements=["berichttype", "afzender", "ontvanger", "identificatie", "retour_op"]
-                )
-                .returning(_MESSAGE.c.id)
-            ).scalar()
-            if new_id is None:  # another process recorded it since we looked
-                existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).one()
-                return _duplicate(base, existing, content_hash)
-            products = [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
-            products += [
-                {"message_id": new_id, "ref": n, "kind": "TN"}
-                for n in info.toewijzingnummers
-                if n not in info.referenties
-            ]
-            if products:
-                conn.execute(self._insert(_PRODUCT).on_conflict_do_nothing(), products)
-        log.info("message recorded", case=case_id, bericht=info.berichttype, direction=direction)
+        existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).first()
+        if existing is not None:
+            return _duplicate(base, existing, content_hash)
+        try:
+            if case is not None:
+                row = self._case_row(conn, case)
+                if bsn_hash is not None and row.bsn_hash != bsn_hash:
+                    raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
+                case_id = case
+            else:
+                case_id = self._find_case(conn, info, bsn_hash)
+        except LedgerError as error:
+            if case is not None:
+                raise
+            return IngestResult(status="unlinked", detail=str(error), **base)
+        answers = self._answered(conn, case_id, info)
+        new_id = conn.execute(
+            self._insert(_MESSAGE)
+            .values(
+                case_id=case_id,
+                berichttype=info.berichttype,
+                direction=direction,
+                afzender=info.afzender,
+                ontvanger=info.ontvanger,
+                identificatie=info.identificatie,
+                retour_op=info.retour_op or "",
+                dagtekening=info.dagtekening,
+                at=moment,
+                answers_id=answers,
+                verzoek_antwoord=info.verzoek_antwoord,
+                zorgdatum=info.zorgdatum,
+                bsn_hash=bsn_hash,
+                content_hash=content_hash,
+                recorded_at=_now(),
+            )
+            .on_conflict_do_nothing(
+                index_elements=["berichttype", "afzender", "ontvanger", "identificatie", "retour_op"]
+            )
+            .returning(_MESSAGE.c.id)
+        ).scalar()
+        if new_id is None:  # another process recorded it since we looked
+            existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).one()
+            return _duplicate(base, existing, content_hash)
+        products = [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
+        products += [
+            {"message_id": new_id, "ref": n, "kind": "TN"}
+            for n in info.toewijzingnummers
+            if n not in info.referenties
+        ]
+        if products:
+            conn.execute(self._insert(_PRODUCT).on_conflict_do_nothing(), products)
+        if not info.heenbericht:
+            self._claim(conn, info.berichttype, info.afzender, info.identificatie,
+                        self._hash.content(content_digest(data).encode()))
         return IngestResult(status="recorded", case=case_id, **base)
+
+    def record_messages(
+        self,
+        messages: Sequence[tuple[Any, Direction]],
+        *,
+        case: str | None = None,
+        bepaling: Any = None,
+        opened_at: Moment | None = None,
+    ) -> list[IngestResult]:
+        """Record messages that belong together (what ``ijw build`` or ``ijw respond`` wrote)
+        in one transaction: all of them or, on a database error, none.
+
+        ``messages`` are (bytes or model, direction). With ``bepaling`` its case is opened
+        first when it is not yet (at ``opened_at``, default its vastgesteld_op) and every
+        message is recorded for it; with ``case`` for that case; otherwise the case is found
+        from the first message, and when it belongs to no case nothing is recorded and every
+        result says ``unlinked``.
+        """
+        from ijw_gateway.api import parse, to_xml
+
+        items: list[tuple[Any, bytes, Direction]] = []
+        for message, direction in messages:
+            _check_direction(direction)
+            if isinstance(message, bytes | bytearray):
+                items.append((parse(bytes(message)), bytes(message), direction))
+            else:
+                items.append((message, to_xml(message), direction))
+        results: list[IngestResult] = []
+        try:
+            with transaction(self.engine, self.url) as conn:
+                if bepaling is not None:
+                    bep = _bepaling(bepaling)
+                    opened = opened_at if opened_at is not None else bep.vastgesteld_op
+                    case = self._open_in(conn, bep, opened).case
+                for model, data, direction in items:
+                    result = self._store_in(conn, "<message>", model, data, direction, None, case)
+                    if result.status == "unlinked":
+                        raise _Unlinked(result.detail)  # rolls back what this call wrote
+                    case = case or result.case
+                    results.append(result)
+        except _Unlinked as unlinked:
+            results = []
+            for model, _, _ in items:
+                info = message_info(model)
+                results.append(IngestResult(status="unlinked", detail=unlinked.detail, source="<message>",
+                                            berichttype=info.berichttype, identificatie=info.identificatie))
+        recorded = sum(r.status == "recorded" for r in results)
+        log.info("messages recorded", case=case, messages=len(results), recorded=recorded)
+        return results
+
+    # ------------------------------------------------------------------ identifiers
+    def toewijzingnummer(self, gemeente: str, *sleutel: object) -> int:
+        """The gemeente's next ToewijzingNummer (1, 2, 3, …), for what ``sleutel`` names.
+
+        Asking again for the same gemeente and sleutel gives the same number, so a re-run
+        of a build writes the same JW301. The counter is shared by every process on the
+        ledger: SQLite queues the writers, PostgreSQL takes the gemeente's advisory lock.
+        """
+        if not (len(gemeente) == 4 and gemeente.isdigit()):
+            raise UsageError(f"gemeente {gemeente!r}: expected a CBS gemeentecode of four digits")
+        key = "|".join(map(str, sleutel))
+        if not key or len(key) > 120:
+            raise UsageError("a ToewijzingNummer needs a sleutel of 1 to 120 characters")
+        where = (_NUMMER.c.gemeente == gemeente) & (_NUMMER.c.sleutel == key)
+        with transaction(self.engine, self.url) as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_COUNTER_LOCK + int(gemeente)})
+            found = conn.execute(select(_NUMMER.c.nummer).where(where)).scalar()
+            if found is not None:
+                return int(found)
+            last = conn.execute(select(func.max(_NUMMER.c.nummer)).where(_NUMMER.c.gemeente == gemeente)).scalar()
+            nummer = (last or 0) + 1
+            if nummer > MAX_TOEWIJZINGNUMMER:
+                raise LedgerError(f"gemeente {gemeente} has given out every ToewijzingNummer up to {last}")
+            conn.execute(_NUMMER.insert().values(gemeente=gemeente, sleutel=key, nummer=nummer, created_at=_now()))
+        log.info("toewijzingnummer given", gemeente=gemeente, nummer=nummer)
+        return nummer
+
+    def claim_identificatie(self, berichttype: str, afzender: str, identificatie: str, digest: str) -> datetime | None:
+        """TR056 across batches: note that ``afzender`` used ``identificatie`` for a ``berichttype``.
+
+        ``digest`` is :func:`~ijw_gateway.messages.identificatie.content_digest` of the message.
+        Returns None when the Identificatie is new or was seen for this same message, and when
+        another message used it, the moment that one was first seen.
+        """
+        with transaction(self.engine, self.url) as conn:
+            return self._claim(conn, berichttype, afzender, identificatie, self._hash.content(digest.encode()))
+
+    def _claim(
+        self, conn: Connection, berichttype: str, afzender: str, identificatie: str, content_hash: str
+    ) -> datetime | None:
+        key = (
+            (_SEEN.c.berichttype == berichttype)
+            & (_SEEN.c.afzender == afzender)
+            & (_SEEN.c.identificatie == identificatie)
+        )
+        inserted = conn.execute(
+            self._insert(_SEEN)
+            .values(berichttype=berichttype, afzender=afzender, identificatie=identificatie,
+                    content_hash=content_hash, seen_at=_now())
+            .on_conflict_do_nothing()
+            .returning(_SEEN.c.identificatie)
+        ).scalar()
+        if inserted is not None:
+            return None
+        row = conn.execute(select(_SEEN.c.content_hash, _SEEN.c.seen_at).where(key)).one()
+        if row.content_hash == content_hash:
+            return None
+        if row.content_hash == "":  # carried over from schema 0001: the content was not kept
+            conn.execute(_SEEN.update().where(key).values(content_hash=content_hash))
+            return None
+        return row.seen_at  # type: ignore[no-any-return]
 
     def _find_case(self, conn: Connection, info: MessageInfo, bsn_hash: str | None) -> str:
         """The case of a message: by our kenmerk in its references, by the message it answers,
@@ -585,6 +717,24 @@ def _case_info(row: Any, created: bool = False) -> CaseInfo:
         opened_at=row.opened_at,
         created=created,
     )
+
+
+class _Unlinked(Exception):
+    def __init__(self, detail: str | None) -> None:
+        self.detail = detail
+
+
+def _bepaling(bepaling: Any) -> Any:
+    """A Bepaling from a file path, a Bepaling or a mapping."""
+    from ijw_gateway.tussentaal import Bepaling
+
+    if isinstance(bepaling, str | Path):
+        return Bepaling.load(bepaling)
+    if isinstance(bepaling, Bepaling):
+        return bepaling
+    if isinstance(bepaling, dict):
+        return Bepaling.model_validate(bepaling)
+    raise UsageError(f"expected a bepaling file, Bepaling or mapping, got {type(bepaling).__name__}")
 
 
 def _duplicate(base: dict[str, Any], existing: Any, content_hash: str) -> IngestResult:

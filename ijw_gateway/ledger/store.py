@@ -37,6 +37,8 @@ __all__ = [
     "MessageProductRow",
     "MessageRow",
     "MetaRow",
+    "SeenIdentificatieRow",
+    "ToewijzingNummerRow",
     "aware",
     "connect",
     "describe_url",
@@ -50,6 +52,7 @@ DEFAULT_URL = "sqlite:///ijw-ledger.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_MIGRATION_LOCK = 0x1A5_1ED6E  # pg_advisory_xact_lock key of schema migrations
+PG_COUNTER_LOCK = 0x1A5_C0000  # + CBS gemeentecode: the lock of one gemeente's ToewijzingNummer counter
 
 
 def aware(moment: datetime | date) -> datetime:
@@ -164,6 +167,41 @@ class MessageProductRow(SQLModel, table=True):
     )
     ref: str = Field(sa_column=Column(String(30), primary_key=True))
     kind: str = Field(sa_column=Column(String(2), nullable=False))  # "RA" ReferentieAanbieder, "TN" ToewijzingNummer
+
+
+class SeenIdentificatieRow(SQLModel, table=True):
+    """TR056 across batches: an Identificatie used by a sender for a message type, once.
+
+    Filled by every message the ledger records and by ``ijw validate --ledger``, which
+    need not belong to a case. ``content_hash`` is a keyed hash of the message's content
+    digest (:func:`~ijw_gateway.messages.identificatie.content_digest`), so the same
+    message seen again is told apart from another one under the same Identificatie; ''
+    where unknown (rows carried over from schema 0001).
+    """
+
+    __tablename__ = "ledger_identificatie"
+
+    berichttype: str = Field(sa_column=Column(String(5), primary_key=True))
+    afzender: str = Field(sa_column=Column(String(8), primary_key=True))
+    identificatie: str = Field(sa_column=Column(String(20), primary_key=True))
+    content_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    seen_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+class ToewijzingNummerRow(SQLModel, table=True):
+    """A ToewijzingNummer given out by a gemeente: its counter, persistent and shared.
+
+    ``sleutel`` names what the number is for (a bepaling's kenmerk and hulp line, or a
+    provider's ReferentieAanbieder), so asking again gives the same number.
+    """
+
+    __tablename__ = "ledger_toewijzingnummer"
+    __table_args__ = (UniqueConstraint("gemeente", "nummer", name="uq_ledger_toewijzingnummer"),)
+
+    gemeente: str = Field(sa_column=Column(String(4), primary_key=True))
+    sleutel: str = Field(sa_column=Column(String(120), primary_key=True))
+    nummer: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 # --------------------------------------------------------------------------- engine

@@ -21,3 +21,8 @@ def identificatie(*parts: object) -> str:
 def nummer(*parts: object) -> int:
     """A 9-digit ToewijzingNummer (LDT_Nummer) derived from ``parts``; rare collisions are possible."""
     return int.from_bytes(_digest(parts, 8)) % 900_000_000 + 100_000_000
+
+
+def content_digest(data: bytes) -> str:
+    """A digest of a message's bytes: tells the same message seen again from another one."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -19,7 +19,13 @@ from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
 from ijw_gateway.validation.retour import build_retour
-from ijw_gateway.validation.validator import Checked, SeenIdentificaties, ValidationContext, check
+from ijw_gateway.validation.validator import (
+    Checked,
+    IdentificatieRegister,
+    SeenIdentificaties,
+    ValidationContext,
+    check,
+)
 
 STDIN = "-"
 
@@ -153,13 +159,19 @@ SERIAL_BELOW = 64
 """Fewer messages than this are validated in-process: starting workers would cost more."""
 
 
-def run(sources: list[Source], options: BatchOptions, workers: int | None = None) -> Iterator[MessageReport]:
+def run(
+    sources: list[Source],
+    options: BatchOptions,
+    workers: int | None = None,
+    register: IdentificatieRegister | None = None,
+) -> Iterator[MessageReport]:
     """Validate ``sources`` in order with ``workers`` processes (default: every core).
 
     TR056 (Identificatie unique per sender and message type) is judged here, in input
-    order, over the whole batch; a duplicate's retourbericht is rewritten to carry 9056.
+    order, over the whole batch and, with a ``register`` (the ledger), against earlier
+    batches; a duplicate's retourbericht is rewritten to carry 9056.
     """
-    seen = SeenIdentificaties()
+    seen = SeenIdentificaties(register=register)
     for source, report in zip(sources, _validate_all(sources, options, workers), strict=True):
         judged = seen.check(report)
         if judged is not report and options.retour_dir is not None:
@@ -171,7 +183,7 @@ def _rewrite_retour(source: Source, options: BatchOptions, seen: SeenIdentificat
     data = read_source(source, options.limits)
     if isinstance(data, MessageReport):
         return
-    context = replace(options.context(), seen=SeenIdentificaties(set(seen.keys)))
+    context = replace(options.context(), seen=SeenIdentificaties(set(seen.keys), seen.register))
     checked = check(data, context, file=source.label)
     write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
 

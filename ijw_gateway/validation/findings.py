@@ -35,6 +35,8 @@ class MessageReport(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     sleutel: tuple[str, str, str] | None = Field(default=None, exclude=True, repr=False)
     """(berichttype, Afzender, Identificatie) of a schema-valid message: the key of TR056."""
+    digest: str | None = Field(default=None, exclude=True, repr=False)
+    """The content digest of that message, to tell it from another one under the same key."""
 
     def with_finding(self, finding: Finding) -> "MessageReport":
         findings = [*self.findings, finding]

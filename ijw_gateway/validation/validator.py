@@ -2,13 +2,15 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from lxml import etree
 
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import UnreadableMessage, detect, from_tree
+from ijw_gateway.messages.identificatie import content_digest
 from ijw_gateway.messages.registry import Berichttype
 from ijw_gateway.messages.schemaset import SchemaSet, schema_set
 from ijw_gateway.messages.xsd import IjwModel
@@ -41,23 +43,41 @@ class ValidationContext:
         return self.today or date.today()
 
 
+class IdentificatieRegister(Protocol):
+    """Where Identificaties of earlier batches are kept (``ijw_gateway.ledger.Ledger``)."""
+
+    def claim_identificatie(
+        self, berichttype: str, afzender: str, identificatie: str, digest: str
+    ) -> datetime | None: ...
+
+
 @dataclass
 class SeenIdentificaties:
     """TR056: an Identificatie is unique per sender and message type (retourcode 9056).
 
     Holds one key per message checked, so a batch of any size can be judged; the
-    first occurrence is valid, every later one is not.
+    first occurrence is valid, every later one is not. With a ``register`` (the ledger)
+    the Identificaties of earlier batches count too: one already used there for another
+    message is a duplicate; the same message seen again is not.
     """
 
     keys: set[tuple[str, str, str]] = field(default_factory=set)
+    register: IdentificatieRegister | None = None
 
     def check(self, report: MessageReport) -> MessageReport:
         if report.sleutel is None:
             return report
-        if report.sleutel not in self.keys:
-            self.keys.add(report.sleutel)
-            return report
         bericht, afzender, identificatie = report.sleutel
+        if report.sleutel in self.keys:
+            earlier = "earlier in this batch"
+        else:
+            seen_at = None
+            if self.register is not None and report.digest is not None:
+                seen_at = self.register.claim_identificatie(bericht, afzender, identificatie, report.digest)
+            if seen_at is None:
+                self.keys.add(report.sleutel)
+                return report
+            earlier = f"for another message, recorded in the ledger on {seen_at:%Y-%m-%d}"
         prefix = bericht.lower()
         return report.with_finding(
             Finding(
@@ -65,7 +85,7 @@ class SeenIdentificaties:
                 retourcode="9056",
                 path=f"/{prefix}:Bericht/{prefix}:Header/{prefix}:BerichtIdentificatie/ijw:Identificatie",
                 message=f"Identificatie {identificatie!r} was already used by sender {afzender} for a {bericht} "
-                "earlier in this batch",
+                f"{earlier}",
             )
         )
 
@@ -145,6 +165,7 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
     report = MessageReport.of(file, berichttype.naam, findings)
     header = message.Header  # type: ignore[attr-defined]
     report.sleutel = (berichttype.naam, header.Afzender, header.BerichtIdentificatie.Identificatie)
+    report.digest = content_digest(data)
     if context.seen is not None:
         report = context.seen.check(report)
     return Checked(report, berichttype, tree, message, xsd_valid=True)
