@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/ijw validate examples/berichten
+	$(BIN)/ijw demo
 
 test: $(STAMP)
 	$(BIN)/ruff check .

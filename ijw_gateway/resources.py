@@ -1,4 +1,4 @@
-"""Where the shipped data lives: ``schemas/`` and ``productcodes/``.
+"""Where the shipped data lives: ``schemas/``, ``productcodes/`` and ``examples/`` (the demo's story).
 
 In a checkout (and an editable install) they sit at the repository root; a wheel
 carries them inside the package as ``ijw_gateway/_data/<name>``.
@@ -14,7 +14,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    """The shipped directory ``name`` (``"schemas"`` or ``"productcodes"``)."""
+    """The shipped directory ``name`` (``"schemas"``, ``"productcodes"`` or ``"examples"``)."""
     for candidate in (_PACKAGE_DIR / "_data" / name, _PACKAGE_DIR.parent / name):
         if candidate.is_dir():
             return candidate

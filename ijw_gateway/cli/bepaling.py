@@ -12,7 +12,6 @@ from ijw_gateway.errors import UsageError
 from ijw_gateway.files import ensure_directory, write_bytes_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
-from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 
 log = get_logger(__name__)
@@ -107,12 +106,10 @@ def build(
 
 
 def _write_all(out: Path, kenmerk: str, messages: list[IjwModel]) -> list[Path]:
-    """Write every message (``<kenmerk>-<bericht>-<ontvanger>.xml``) or, on any failure, none."""
-    planned = []
-    for message in messages:
-        naam = berichttype_of(message).naam
-        ontvanger = message.Header.Ontvanger  # type: ignore[attr-defined]
-        planned.append((out / f"{kenmerk}-{naam}-{ontvanger}.xml", to_xml(message)))
+    """Write every message (named by :func:`bestandsnaam`) or, on any failure, none."""
+    from ijw_gateway.tussentaal.build import bestandsnaam
+
+    planned = [(out / bestandsnaam(kenmerk, message), to_xml(message)) for message in messages]
     written: list[Path] = []
     try:
         for path, data in planned:

@@ -175,6 +175,21 @@ def _jw315(bepaling: Bepaling, aanbieder: str, products: list[Product], dagteken
     )
 
 
+def bestandsnaam(kenmerk: str, message: IjwModel) -> str:
+    """The file name of a built message: ``<kenmerk>-<bericht>-<ontvanger>.xml``.
+
+    A JW315 goes from each provider to the same gemeente, so its name also carries the
+    provider (``<kenmerk>-JW315-<gemeente>-<aanbieder>.xml``): every message of a
+    bepaling gets a name of its own.
+    """
+    from ijw_gateway.messages.registry import berichttype_of
+
+    naam = berichttype_of(message).naam
+    header = message.Header  # type: ignore[attr-defined]
+    suffix = f"-{header.Afzender}" if naam == "JW315" else ""
+    return f"{kenmerk}-{naam}-{header.Ontvanger}{suffix}.xml"
+
+
 def build(
     bepaling: Bepaling,
     route: str | None = None,

@@ -108,7 +108,9 @@ def test_cli_build_writes_the_messages(tmp_path: Path, capsys) -> None:
                  "--dagtekening", "2026-04-20"])
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names and all(n.startswith("GI-") or "-JW315-" in n for n in names)
+    senders = sorted(ijw.parse((tmp_path / n).read_bytes()).Header.Afzender for n in names)
+    # two providers send a JW315 to the same gemeente: one file each, named by both parties
+    assert names == [f"JVV-2026-000042-JW315-0200-{agb}.xml" for agb in senders] and len(set(senders)) == 2
     assert main(["validate", str(tmp_path)]) == 0
 
 
