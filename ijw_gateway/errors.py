@@ -52,6 +52,15 @@ class BepalingError(IjwError):
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
+class BepalingFileError(BepalingError, InputFileError):
+    """A bepaling file cannot be read at all (missing, not a regular file, too large, not UTF-8): exit 2."""
+
+    exit_code = 2
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)  # the one problem is the message itself
+
+
 class MappingError(IjwError):
     """A hulp line of a bepaling cannot be mapped to a product of the responsible region's contract."""
 

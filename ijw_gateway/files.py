@@ -20,6 +20,9 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:  # disk full, a directory in the way, …: nothing is left behind
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -34,6 +37,22 @@ def ensure_directory(path: Path, option: str) -> Path:
     if not os.access(path, os.W_OK):
         raise UsageError(f"{option} {path}: the directory is not writable")
     return path
+
+
+def xml_files(directory: Path) -> list[Path]:
+    """Every ``*.xml`` below ``directory``, in order; a UsageError naming any directory that cannot be read.
+
+    (``Path.rglob`` would silently skip an unreadable subdirectory, and its messages with it.)
+    """
+
+    def fail(error: OSError) -> None:
+        raise UsageError(f"cannot read directory {error.filename}: {error.strerror or error}")
+
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory, onerror=fail):
+        dirs.sort()
+        found.extend(Path(root) / name for name in files if name.lower().endswith(".xml"))
+    return sorted(found)
 
 
 class NotARegularFile(OSError):

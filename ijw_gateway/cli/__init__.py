@@ -46,22 +46,20 @@ def _register_commands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``ijw``; returns (and, as a console script, exits with) 0, 1 or 2."""
-    _register_commands()
     args = sys.argv[1:] if argv is None else argv
     STATE.debug = "--debug" in args
     try:
+        _register_commands()
         result = app(args=args, prog_name="ijw", standalone_mode=False)
     except typer.Exit as done:
         return int(done.exit_code or 0)
     except typer.Abort:
         print("ijw: aborted", file=sys.stderr)
         return 2
-    except TyperException as usage:  # bad usage: unknown option, missing argument, …
-        show = getattr(usage, "show", None)
-        if show is not None:
-            show(file=sys.stderr)
-        else:
-            print(f"ijw: {usage}", file=sys.stderr)
+    except TyperException as usage:  # bad usage: unknown option, missing argument, bad value, …
+        if STATE.debug:
+            traceback.print_exc()
+        _show_usage_error(usage)
         return int(getattr(usage, "exit_code", 2) or 2)
     except IjwError as error:
         if STATE.debug:
@@ -81,6 +79,18 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 2
     return int(result or 0)
+
+
+def _show_usage_error(usage: TyperException) -> None:
+    """One line, ``ijw: <what is wrong> (see 'ijw CMD --help')``; help text itself (no arguments) as is."""
+    message = usage.format_message().strip()
+    context = getattr(usage, "ctx", None)
+    show = getattr(usage, "show", None)
+    if (not message or "\n" in message) and show is not None:  # `ijw ledger` without a command: the help
+        show(file=sys.stderr)
+        return
+    hint = f" (see '{context.command_path} --help')" if context is not None else ""
+    print(f"ijw: {message}{hint}", file=sys.stderr)
 
 
 def run() -> None:

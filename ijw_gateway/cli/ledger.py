@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import parse_date
+from ijw_gateway.cli.options import check_date_range, parse_date
 from ijw_gateway.errors import UsageError
 from ijw_gateway.ledger.facts import AMSTERDAM, local_date
 
@@ -40,14 +41,15 @@ def parse_moment(value: str | None, option: str) -> date | datetime | None:
     """``--at``: a date (YYYY-MM-DD) or an ISO datetime; without an offset it is Amsterdam time."""
     if value is None:
         return None
+    text = value.strip()
     try:
-        if len(value.strip()) == 10:
-            return date.fromisoformat(value.strip())
-        return datetime.fromisoformat(value.strip())
+        moment = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
             f"{option} {value}: expected a date YYYY-MM-DD or a date and time such as 2026-04-24T10:30"
         ) from None
+    check_date_range(moment if not isinstance(moment, datetime) else moment.date(), value, option)
+    return moment
 
 
 def _format(value: str, allowed: tuple[str, ...]) -> str:
@@ -56,11 +58,19 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _ledger(ctx: typer.Context, db: str | None) -> Any:
-    from ijw_gateway.ledger.ledger import Ledger
+def _ledger(ctx: typer.Context, db: str | None, *, must_exist: bool = False) -> Any:
+    """The ledger; with ``must_exist`` (status, report: they only read) a missing SQLite file is an error."""
+    from ijw_gateway.ledger.ledger import Ledger, ledger_url
 
-    parent = (ctx.obj or {}).get("db") if ctx.obj else None
-    return Ledger(db or parent)
+    url = ledger_url(db or ((ctx.obj or {}).get("db") if ctx.obj else None))
+    if must_exist and url.startswith("sqlite:///"):
+        database = url.removeprefix("sqlite:///").partition("?")[0]
+        if database and database != ":memory:" and not Path(database).expanduser().exists():
+            raise UsageError(
+                f"--db {url}: there is no ledger at {database} "
+                "(expected an existing ledger; `ijw ledger open BEPALING` creates one)"
+            )
+    return Ledger(url)
 
 
 def _db_option() -> Any:
@@ -155,7 +165,7 @@ def status(
     """The deadlines of every case (or one): due, done and state (open, met, late, overdue)."""
     fmt = _format(output_format, ("text", "json"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
-    with _ledger(ctx, db) as ledger:
+    with _ledger(ctx, db, must_exist=True) as ledger:
         deadlines = ledger.status(case, today=day, overdue=overdue, due_within=due_within)
     if fmt == "json":
         items = [d.model_dump(mode="json") for d in deadlines]
@@ -207,7 +217,7 @@ def report(
 
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
-    with _ledger(ctx, db) as ledger:
+    with _ledger(ctx, db, must_exist=True) as ledger:
         data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar)
     if fmt == "json":
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -18,7 +18,7 @@ app.add_typer(productcodes_app, name="productcodes")
 def import_contract(
     csv_file: Path = typer.Argument(..., help="The region's product list as CSV (see productcodes/README.md)."),
     regio: str = typer.Option(..., "--regio", help="The jeugdhulpregio, e.g. 'Rijk van Nijmegen'."),
-    jaar: int = typer.Option(..., "--jaar", help="The contract year."),
+    jaar: int = typer.Option(..., "--jaar", min=2015, max=2099, help="The contract year (2015–2099)."),
     dest: Path = typer.Option(Path("productcodes"), "--dest", help="The productcodes directory or a .yaml path."),
     geldig_vanaf: str | None = typer.Option(None, "--geldig-vanaf", help="Default 1 January of --jaar."),
     geldig_tot: str | None = typer.Option(None, "--geldig-tot", help="Default 31 December of --jaar."),

@@ -22,7 +22,7 @@ from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
-from ijw_gateway.files import NotARegularFile, read_regular_file
+from ijw_gateway.files import NotARegularFile, read_regular_file, xml_files
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline, compute_all, select_deadlines
 from ijw_gateway.ledger.extract import MessageInfo, message_info
@@ -755,7 +755,7 @@ def _check_direction(direction: str) -> None:
 
 def _expand(path: Path) -> Sequence[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*.xml") if p.is_file())
+        return [p for p in xml_files(path) if p.is_file()]
     if not path.is_file():
         raise UsageError(f"{path}: no such file or directory")
     return [path]

@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from ijw_gateway.errors import DataError
+from ijw_gateway.errors import DataError, UsageError
+from ijw_gateway.files import write_bytes_atomic
 
 MAX_DATA_BYTES = 5 * 1024 * 1024
 
@@ -97,8 +98,12 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write ``text`` to ``path`` via a temporary file, so readers never see half a file.
+
+    A directory that cannot be created or written is a UsageError naming it.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the directory {path.parent} ({exc.strerror or exc})") from None
+    write_bytes_atomic(path, text.encode("utf-8"))

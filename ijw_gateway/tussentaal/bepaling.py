@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from stdnum.nl import bsn as _bsn
 
-from ijw_gateway.errors import BepalingError, DataError
+from ijw_gateway.errors import BepalingError, BepalingFileError, DataError
 from ijw_gateway.tussentaal import duur as _duur
 from ijw_gateway.tussentaal._bestanden import load_yaml_text, read_text
 from ijw_gateway.tussentaal.omvang import EENHEID_CODES, FREQUENTIE_CODES, MAX_VOLUME, fysiek_maximum
@@ -334,7 +334,7 @@ class Bepaling(_Model):
         try:
             text = read_text(path, limit=MAX_BEPALING_BYTES, error=DataError)
         except DataError as exc:
-            raise BepalingError(f"the bepaling cannot be read: {exc}", [str(exc)]) from None
+            raise BepalingFileError(f"the bepaling cannot be read: {exc}", [str(exc)]) from None
         if path.suffix.lower() == ".json":
             try:
                 data = json.loads(text)

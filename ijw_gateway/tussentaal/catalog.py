@@ -67,7 +67,8 @@ class Catalog:
         """Load and cross-check a productcodes directory (default: the shipped one)."""
         root = Path(path) if path is not None else data_dir("productcodes")
         if not root.is_dir():
-            raise DataError(f"{root}: not a productcodes directory")
+            raise DataError(f"{root}: not a productcodes directory (expected a directory with gemeenten.csv, "
+                            "tussentaal.yaml and contracten/)")
         gemeenten = load_gemeenten(root / "gemeenten.csv")
         cbs = CbsLijst(load_cbs(root / "cbs-gemeenten.csv"))
         standaard = load_standaardlijst(root / "standaardproductcodes.csv")

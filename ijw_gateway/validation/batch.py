@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_atomic
+from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
@@ -48,27 +48,12 @@ def discover(paths: Iterable[str], stdin: bytes | None = None) -> list[Source]:
             continue
         path = Path(raw)
         if path.is_dir():
-            try:
-                found = sorted(_xml_files(path))
-            except OSError as error:
-                raise UsageError(f"cannot read directory {path}: {error.strerror or error}") from None
-            sources.extend(Source(str(p), path=p) for p in found)
+            sources.extend(Source(str(p), path=p) for p in xml_files(path))
         elif path.exists():
             sources.append(Source(str(path), path=path))
         else:
             raise UsageError(f"{raw}: no such file or directory")
     return sources
-
-
-def _xml_files(directory: Path) -> Iterator[Path]:
-    def fail(error: OSError) -> None:
-        raise error
-
-    for root, dirs, files in os.walk(directory, onerror=fail):
-        dirs.sort()
-        for name in files:
-            if name.lower().endswith(".xml"):
-                yield Path(root) / name
 
 
 @dataclass(frozen=True)
