@@ -18,6 +18,9 @@ from ijw_gateway.cli import app
 from ijw_gateway.cli.options import check_date_range, parse_date
 from ijw_gateway.errors import UsageError
 from ijw_gateway.ledger.facts import AMSTERDAM, local_date
+from ijw_gateway.logging import get_logger
+
+log = get_logger(__name__)
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -167,6 +170,8 @@ def status(
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     with _ledger(ctx, db, must_exist=True) as ledger:
         deadlines = ledger.status(case, today=day, overdue=overdue, due_within=due_within)
+    log.info("status", today=day.isoformat(), deadlines=len(deadlines),
+             overdue=sum(d.state == "overdue" for d in deadlines))
     if fmt == "json":
         items = [d.model_dump(mode="json") for d in deadlines]
         typer.echo(json.dumps({"today": day.isoformat(), "deadlines": items}, indent=2, ensure_ascii=False))
@@ -210,7 +215,8 @@ def report(
     today: str | None = typer.Option(None, "--today", help="The date to judge on, YYYY-MM-DD (default today)."),
     db: str | None = _db_option(),
 ) -> None:
-    """Per region, municipality and GI: cases, share of steps on time, median werkdagen per step, overdue cases."""
+    """Per region, municipality and GI: cases, share of steps on time, median werkdagen per step, overdue cases
+    with the next step of the escalation ladder (html: a self-contained page with charts)."""
     from pathlib import Path
 
     from ijw_gateway.ledger.report import build_report, render_html, render_text
@@ -218,11 +224,13 @@ def report(
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     with _ledger(ctx, db, must_exist=True) as ledger:
-        data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar)
+        data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar,
+                            definitions=ledger.definitions)
     if fmt == "json":
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         rendered = render_html(data) if fmt == "html" else render_text(data)
+    log.info("reported", today=day.isoformat(), format=fmt, characters=len(rendered), to_file=output is not None)
     if output is None:
         typer.echo(rendered, nl=False)
         return

@@ -1,31 +1,143 @@
 """``ijw ledger report``: per region, municipality and GI — cases, share of steps on time,
-median working days per step, cases with an open overdue deadline."""
+median working days per step, and the open overdue cases with the next step of the
+escalation ladder.
+
+:func:`build_report` makes one JSON-ready mapping; :func:`render_text` and
+:func:`render_html` only format that mapping, so every number of the text and HTML
+reports is the number of ``--format json``. The HTML page is self-contained (inline CSS
+and SVG, no script, no fonts, no network) for a monitor on a wall, with tables as the
+accessible alternative of every chart and ``data-*`` attributes on every number.
+
+Definitions:
+
+* a deadline is *done* when its step was completed (``met`` or ``late``); ``on_time`` is
+  the share of done deadlines that were met (``met / (met + late)``), None when none is
+  done; ``overdue`` deadlines (open past due) are counted apart, never hidden in a share;
+* ``median_werkdagen``: the median number of working days from the start of a step to
+  its completion, over its done deadlines;
+* ``werkdagen_overdue``: working days after the due date up to and including ``today``.
+
+No personal data: cases appear by their id (the kenmerk of the bepaling) only.
+"""
 
 from __future__ import annotations
 
 import html
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline
+from ijw_gateway.ledger.routes import Definitions, load_definitions
 
-__all__ = ["build_report", "render_html", "render_text"]
+__all__ = ["GROUPS", "build_report", "render_html", "render_text", "step_order"]
 
 GROUPS = (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling"))
+_GROUP_TITLES = {"regio": "jeugdhulpregio", "gemeente": "gemeente", "gi": "gecertificeerde instelling (GI)"}
+_STATES = ("met", "late", "overdue", "open")
+
+
+# --------------------------------------------------------------------------- building
+def step_order(definitions: Definitions) -> list[tuple[str, str, str, str]]:
+    """(route, step, description, term) of every step column of both routes in route order,
+    followed per route by the iJw process rules (OP090, OP274, …); a step column that has
+    several terms (5A of the 315 route, OP274) is listed once."""
+    out: list[tuple[str, str, str, str]] = []
+    for route_id in sorted(definitions.routes):
+        seen: dict[str, tuple[list[str], list[str]]] = {}
+        for s in definitions.routes[route_id].steps:
+            descriptions, terms = seen.setdefault(s.step, ([], []))
+            descriptions.append(s.description)
+            if str(s.term) not in terms:
+                terms.append(str(s.term))
+        for r in definitions.rules:
+            descriptions, terms = seen.setdefault(r.rule, ([], []))
+            descriptions.append(r.description)
+            if str(r.term) not in terms:
+                terms.append(str(r.term))
+        out += [(route_id, step, "; ".join(d), " / ".join(t)) for step, (d, t) in seen.items()]
+    return out
+
+
+def _gemeente_namen() -> dict[str, str]:
+    """CBS code → name of the Gelderse municipalities (empty when the catalog cannot be read)."""
+    from ijw_gateway.errors import IjwError
+    from ijw_gateway.tussentaal import default_catalog
+
+    try:
+        return {code: g.naam for code, g in default_catalog().gemeenten.items()}
+    except (IjwError, OSError):
+        return {}
+
+
+def _share(met: int, done: int) -> float | None:
+    return round(met / done, 3) if done else None
+
+
+def _median(values: list[int]) -> float | int | None:
+    if not values:
+        return None
+    m = statistics.median(values)
+    return int(m) if float(m).is_integer() else float(m)
+
+
+def _tally(items: Iterable[Deadline], calendar: WorkingDayCalendar) -> dict[str, Any]:
+    counts = dict.fromkeys(_STATES, 0)
+    days: list[int] = []
+    for d in items:
+        counts[d.state] += 1
+        if d.done is not None:
+            days.append(calendar.working_days_between(d.start, d.done))
+    done = counts["met"] + counts["late"]
+    return {
+        "deadlines": sum(counts.values()),
+        **counts,
+        "steps_done": done,
+        "on_time": _share(counts["met"], done),
+        "median_werkdagen": _median(days),
+    }
 
 
 def build_report(
-    cases: Iterable[Any], deadlines: Iterable[Deadline], *, today: date, calendar: WorkingDayCalendar
+    cases: Iterable[Any],
+    deadlines: Iterable[Deadline],
+    *,
+    today: date,
+    calendar: WorkingDayCalendar,
+    definitions: Definitions | None = None,
 ) -> dict[str, Any]:
-    """The report as a JSON-ready mapping: ``{"today", "groups": {"regio": [...], "gemeente": [...], "gi": [...]}}``."""
-    by_case: dict[str, list[Deadline]] = defaultdict(list)
-    for d in deadlines:
-        by_case[d.case].append(d)
+    """The report as a JSON-ready mapping.
+
+    ``{"today", "summary", "routes", "steps": [...], "groups": {"regio": [...], "gemeente": [...],
+    "gi": [...]}, "overdue": [...]}``: ``steps`` per route and step column (in route order,
+    then the process rules) with the counts per state, ``on_time`` and
+    ``median_werkdagen``; ``groups`` per region, municipality and GI with ``cases``,
+    ``steps_done``, ``on_time``, ``median_werkdagen`` (per step), ``overdue_cases`` and
+    ``per_step``; ``overdue`` every open overdue deadline, longest overdue first, with the
+    next step of the escalation ladder.
+    """
+    defs = definitions or load_definitions()
     case_list = list(cases)
+    info = {c.case: c for c in case_list}
+    by_case: dict[str, list[Deadline]] = defaultdict(list)
+    by_step: dict[tuple[str, str], list[Deadline]] = defaultdict(list)
+    all_deadlines = list(deadlines)
+    for d in all_deadlines:
+        by_case[d.case].append(d)
+        by_step[(d.route, d.step)].append(d)
+
+    order = step_order(defs)
+    known = {(route, step) for route, step, _, _ in order}
+    extra = sorted(k for k in by_step if k not in known)  # definitions given elsewhere: still shown
+    steps = []
+    for route, step, description, term in [*order, *((r, s, "", "") for r, s in extra)]:
+        steps.append({"route": route, "step": step, "description": description, "term": term,
+                      **_tally(by_step.get((route, step), ()), calendar)})
+
+    namen = _gemeente_namen()
     groups: dict[str, list[dict[str, Any]]] = {}
     for attr, label in GROUPS:
         members: dict[str, list[Any]] = defaultdict(list)
@@ -39,48 +151,431 @@ def build_report(
             for d in done:
                 assert d.done is not None
                 days[d.step].append(calendar.working_days_between(d.start, d.done))
+            grouped: dict[tuple[str, str], list[Deadline]] = defaultdict(list)
+            for d in items:
+                grouped[(d.route, d.step)].append(d)
+            per_step = []
+            for route, step, _, _ in [*order, *((r, s, "", "") for r, s in extra)]:
+                if (route, step) in grouped:
+                    tally = _tally(grouped[(route, step)], calendar)
+                    per_step.append({"route": route, "step": step, "steps_done": tally["steps_done"],
+                                     "on_time": tally["on_time"], "overdue": tally["overdue"]})
+            tally = _tally(items, calendar)
             rows.append(
                 {
                     label: name,
+                    **({"naam": namen.get(name)} if attr == "gemeente" else {}),
                     "cases": len(members[name]),
                     "steps_done": len(done),
-                    "on_time": round(sum(d.state == "met" for d in done) / len(done), 3) if done else None,
-                    "median_werkdagen": {step: statistics.median(v) for step, v in sorted(days.items())},
+                    "on_time": tally["on_time"],
+                    "median_werkdagen": {step: _median(v) for step, v in sorted(days.items())},
                     "overdue_cases": len({d.case for d in items if d.state == "overdue"}),
+                    "overdue": tally["overdue"],
+                    "per_step": per_step,
                 }
             )
         groups[attr] = rows
-    return {"today": today.isoformat(), "groups": groups}
+
+    overdue = []
+    for d in all_deadlines:
+        if d.state != "overdue":
+            continue
+        case = info.get(d.case)
+        overdue.append(
+            {
+                "case": d.case,
+                "route": d.route,
+                "step": d.step,
+                "regio": getattr(case, "regio", None),
+                "gemeente": getattr(case, "gemeente", None),
+                "gemeente_naam": namen.get(getattr(case, "gemeente", None) or ""),
+                "gi": getattr(case, "gi", None),
+                "what": d.subject or d.description,
+                "due": d.due.isoformat(),
+                "werkdagen_overdue": calendar.working_days_between(d.due, today),
+                "escalation": d.escalation,
+            }
+        )
+    overdue.sort(key=lambda o: (-o["werkdagen_overdue"], o["due"], o["case"], o["step"], o["what"]))
+
+    total = _tally(all_deadlines, calendar)
+    summary = {
+        "cases": len(case_list),
+        "deadlines": total["deadlines"],
+        **{state: total[state] for state in _STATES},
+        "steps_done": total["steps_done"],
+        "on_time": total["on_time"],
+        "overdue_cases": len({o["case"] for o in overdue}),
+    }
+    routes = {route_id: route.name for route_id, route in sorted(defs.routes.items())}
+    return {"today": today.isoformat(), "summary": summary, "routes": routes, "steps": steps, "groups": groups,
+            "overdue": overdue}
 
 
+# --------------------------------------------------------------------------- formatting
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return str(int(value))
+
+
+def _routes(report: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys(s["route"] for s in report["steps"]))
+
+
+# --------------------------------------------------------------------------- text
 def render_text(report: dict[str, Any]) -> str:
-    lines = [f"ledger report on {report['today']}"]
+    s = report["summary"]
+    lines = [
+        f"ledger report on {report['today']}",
+        f"{s['cases']} cases, {s['deadlines']} deadlines: {s['met']} met, {s['late']} late, {s['overdue']} overdue, "
+        f"{s['open']} open; {_pct(s['on_time'])} of {s['steps_done']} steps done on time; "
+        f"{s['overdue_cases']} cases with overdue deadlines",
+    ]
+    for route in _routes(report):
+        lines.append(f"\nroute {route}, per step: on time (of done), median werkdagen, overdue, open")
+        for st in (x for x in report["steps"] if x["route"] == route):
+            lines.append(
+                f"  {st['step']:<6} {_pct(st['on_time']):>5} of {st['steps_done']:<5} "
+                f"median {_num(st['median_werkdagen']):>4}  overdue {st['overdue']:<4} open {st['open']:<4} "
+                f"({st['term']})"
+            )
     for attr, label in GROUPS:
         lines.append(f"\nper {label}:")
         for row in report["groups"][attr]:
-            share = "-" if row["on_time"] is None else f"{row['on_time']:.0%}"
-            medians = ", ".join(f"{s}: {v}" for s, v in row["median_werkdagen"].items()) or "-"
+            medians = ", ".join(f"{k}: {_num(v)}" for k, v in row["median_werkdagen"].items()) or "-"
+            name = f"{row['naam']} ({row[label]})" if row.get("naam") else row[label]
             lines.append(
-                f"  {row[label]}: {row['cases']} cases, {share} of {row['steps_done']} steps on time, "
+                f"  {name}: {row['cases']} cases, {_pct(row['on_time'])} of {row['steps_done']} steps on time, "
                 f"{row['overdue_cases']} with overdue deadlines; median werkdagen per step {medians}"
             )
+    lines.append(f"\nopen overdue deadlines ({len(report['overdue'])}), longest overdue first:")
+    for o in report["overdue"]:
+        lines.append(
+            f"  {o['case']} route {o['route']} step {o['step']} ({o['regio'] or '?'}, "
+            f"{o['gemeente_naam'] or o['gemeente'] or '?'}, "
+            f"{o['gi'] or '?'}): due {o['due']}, {o['werkdagen_overdue']} werkdagen overdue — next: {o['escalation']}"
+        )
+    if not report["overdue"]:
+        lines.append("  none")
     return "\n".join(lines) + "\n"
 
 
-def render_html(report: dict[str, Any]) -> str:
-    parts = [
-        "<!doctype html><html lang='en'><meta charset='utf-8'><title>ijw ledger report</title>",
-        f"<h1>Ledger report on {html.escape(report['today'])}</h1>",
+# --------------------------------------------------------------------------- HTML
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _attr(value: Any) -> str:
+    """A ``data-value``: the JSON number as written by json.dumps (``null`` for None)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _e(value)
+
+
+def _level(share: float | None) -> str:
+    if share is None:
+        return "none"
+    return "good" if share >= 0.9 else "fair" if share >= 0.7 else "poor"
+
+
+_CSS = """
+:root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#d9dde3;--good:#1d7a46;--fair:#b36b00;
+--poor:#b42318;--none:#9aa3ad;--track:#e8ebef;--accent:#1f4e8c}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+background:var(--bg);color:var(--ink)}
+header{background:var(--accent);color:#fff;padding:18px 28px}
+header h1{margin:0;font-size:24px}
+header p{margin:4px 0 0;opacity:.9}
+main{padding:20px 28px 40px;max-width:1500px}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:0 0 20px}
+h2{font-size:19px;margin:0 0 10px}
+h3{font-size:16px;margin:14px 0 6px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;margin:0 0 20px;padding:0;
+list-style:none}
+.kpi{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 16px}
+.kpi .value{display:block;font-size:32px;font-weight:700;font-variant-numeric:tabular-nums}
+.kpi .label{color:var(--muted)}
+.kpi.alert .value{color:var(--poor)}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
+figure{margin:0}
+figcaption{color:var(--muted);font-size:13px;margin-top:4px}
+svg text{font-family:inherit;fill:var(--ink)}
+svg .muted{fill:var(--muted)}
+svg .track{fill:var(--track)}
+svg .good{fill:var(--good)} svg .fair{fill:var(--fair)} svg .poor{fill:var(--poor)} svg .none{fill:var(--none)}
+svg .od{fill:var(--poor);font-weight:600}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;margin:6px 0 4px}
+caption{text-align:left;color:var(--muted);font-size:13px;padding:2px 0 6px}
+th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f5;font-weight:600}
+td.n,th.n{text-align:right}
+.nw{white-space:nowrap}
+.matrix td.cell{text-align:center;font-size:13px;min-width:44px}
+.cell.good{background:#d8f0e1}.cell.fair{background:#fbe7c6}.cell.poor{background:#f8d3cf}.cell.none{color:var(--muted)}
+.od-badge{color:var(--poor);font-weight:600}
+details summary{cursor:pointer;color:var(--accent);margin:6px 0}
+.scroll{overflow-x:auto}
+.legend{color:var(--muted);font-size:13px}
+.legend b.good{color:var(--good)}.legend b.fair{color:var(--fair)}.legend b.poor{color:var(--poor)}
+footer{color:var(--muted);font-size:13px;padding:0 28px 24px}
+@media print{body{background:#fff}section,.kpi{break-inside:avoid}}
+"""
+
+
+def _bar_chart(
+    chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str, dict[str, Any], dict[str, str]]]
+) -> str:
+    """A horizontal bar chart of on-time shares: (label, sublabel, values, data attributes) per row."""
+    label_w, bar_w, right_w, row_h, top = 215, 250, 215, 28, 26
+    width = label_w + bar_w + right_w
+    height = top + row_h * len(rows) + 8
+    out = [
+        f'<svg id="{_e(chart_id)}" class="chart" role="img" aria-labelledby="{_e(chart_id)}-t {_e(chart_id)}-d" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{_e(chart_id)}-t">{_e(title)}</title><desc id="{_e(chart_id)}-d">{_e(desc)}</desc>',
     ]
-    for attr, label in GROUPS:
-        parts.append(f"<h2>Per {html.escape(label)}</h2><table border='1'><tr><th>{html.escape(label)}</th>"
-                     "<th>cases</th><th>steps done</th><th>on time</th><th>overdue cases</th>"
-                     "<th>median werkdagen per step</th></tr>")
-        for row in report["groups"][attr]:
-            share = "-" if row["on_time"] is None else f"{row['on_time']:.0%}"
-            medians = ", ".join(f"{s}: {v}" for s, v in row["median_werkdagen"].items()) or "-"
-            cells = (row[label], row["cases"], row["steps_done"], share, row["overdue_cases"], medians)
-            parts.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-        parts.append("</table>")
-    parts.append("</html>\n")
+    for frac, tick in ((0.0, "0%"), (0.5, "50%"), (0.9, "90%"), (1.0, "100%")):
+        x = label_w + frac * bar_w
+        out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 4}" stroke="#c5cbd3" '
+                   f'stroke-dasharray="{"2 3" if frac not in (0.0, 1.0) else "none"}"/>')
+        if tick != "90%":
+            out.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="11" text-anchor="middle" class="muted">'
+                       f"{tick}</text>")
+    for i, (label, sub, values, data) in enumerate(rows):
+        y = top + i * row_h
+        share = values.get("on_time")
+        median = values.get("median_werkdagen")
+        attrs = " ".join(f'data-{_e(k)}="{_e(v)}"' for k, v in data.items())
+        text = (f"{label}: {_pct(share)} on time of {values['steps_done']} done, {values.get('overdue', 0)} overdue"
+                + (f", median {_num(median)} werkdagen" if not isinstance(median, dict | None) else ""))
+        out.append(f'<g class="bar" {attrs} data-on-time="{_attr(share)}" data-steps-done="{values["steps_done"]}" '
+                   f'data-overdue="{values.get("overdue", 0)}"><title>{_e(text)}</title>')
+        fits = sub and len(label) + len(sub) <= 30
+        out.append(f'<text x="0" y="{y + 18}" font-size="13">{_e(label)}'
+                   + (f' <tspan class="muted" font-size="11">{_e(sub)}</tspan>' if fits else "") + "</text>")
+        out.append(f'<rect class="track" x="{label_w}" y="{y + 6}" width="{bar_w}" height="16" rx="3"/>')
+        if share is not None:
+            out.append(f'<rect class="{_level(share)}" x="{label_w}" y="{y + 6}" width="{share * bar_w:.1f}" '
+                       f'height="16" rx="3"/>')
+        detail = f"{_pct(share)}" + (f" of {values['steps_done']}" if share is not None else " (none done)")
+        if isinstance(median, int | float) and not isinstance(median, bool):
+            detail += f" · {_num(median)} wd"
+        out.append(f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="13">{_e(detail)}</text>')
+        if values.get("overdue"):
+            out.append(f'<text x="{width - 4}" y="{y + 18}" font-size="13" text-anchor="end" class="od">'
+                       f'{values["overdue"]} overdue</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _kpis(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    items = [
+        ("cases", "cases", _num(s["cases"]), s["cases"], False),
+        ("on_time", "of done steps on time", _pct(s["on_time"]), s["on_time"], False),
+        ("steps_done", "steps done", _num(s["steps_done"]), s["steps_done"], False),
+        ("overdue", "deadlines overdue", _num(s["overdue"]), s["overdue"], s["overdue"] > 0),
+        ("overdue_cases", "cases with an overdue deadline", _num(s["overdue_cases"]), s["overdue_cases"],
+         s["overdue_cases"] > 0),
+        ("open", "deadlines open, not yet due", _num(s["open"]), s["open"], False),
+    ]
+    out = ['<ul class="kpis" aria-label="Summary">']
+    for key, label, shown, value, alert in items:
+        out.append(f'<li class="kpi{" alert" if alert else ""}"><span class="value" id="kpi-{key}" '
+                   f'data-key="{key}" data-value="{_attr(value)}">{_e(shown)}</span>'
+                   f'<span class="label">{_e(label)}</span></li>')
+    out.append("</ul>")
+    return "".join(out)
+
+
+def _td(value: Any, shown: str, key: str, numeric: bool = True, extra: str = "") -> str:
+    cls = ' class="n"' if numeric else ""
+    return f'<td{cls} data-key="{_e(key)}" data-value="{_attr(value)}"{extra}>{_e(shown)}</td>'
+
+
+_LEGEND = ('<p class="legend">Bars: share of the <em>done</em> steps that were done by their due date '
+           '(<b class="good">≥ 90%</b>, <b class="fair">70–89%</b>, <b class="poor">&lt; 70%</b>; the dashed line '
+           'is 90%), with the median werkdagen from start to done; open steps past their due date are counted as '
+           '<span class="od-badge">overdue</span> beside it. The tables below hold the same numbers.</p>')
+
+
+def _charts_section(report: dict[str, Any]) -> str:
+    out = ['<section id="charts" aria-labelledby="charts-h"><h2 id="charts-h">On time per route step, region and '
+           "GI</h2>", _LEGEND, '<div class="charts">']
+    for route in _routes(report):
+        steps = [s for s in report["steps"] if s["route"] == route]
+        rows = [(f"step {s['step']}", s["term"], s, {"route": route, "step": s["step"]}) for s in steps]
+        chart = _bar_chart(f"chart-steps-{route}", f"Route {route}: share of steps on time",
+                           f"On-time share per step of route {route}; the table 'Route {route} per step' has the "
+                           "same numbers.", rows)
+        name = report.get("routes", {}).get(route, "")
+        out.append(f"<figure><h3>Route {_e(route)}{' — ' + _e(name) if name else ''}</h3>{chart}<figcaption>"
+                   "The steps of the aanmeldroute, then the iJw process rules.</figcaption></figure>")
+    for attr, label in (("regio", "regio"), ("gi", "gecertificeerde_instelling")):
+        rows = report["groups"][attr]
+        if not rows:
+            continue
+        title = _GROUP_TITLES[attr]
+        bars = [(str(r[label]), f"{r['cases']} cases", r, {"group": attr, "name": str(r[label])}) for r in rows]
+        chart = _bar_chart(f"chart-{attr}", f"Share of steps on time per {title}",
+                           f"On-time share of the done steps per {title}; the table 'Per {title}' has the same "
+                           "numbers.", bars)
+        out.append(f"<figure><h3>Per {_e(title)}</h3>{chart}<figcaption>All steps and rules together."
+                   "</figcaption></figure>")
+    out.append("</div></section>")
+    return "".join(out)
+
+
+def _steps_tables(report: dict[str, Any]) -> str:
+    out = ['<section id="steps" aria-labelledby="steps-h"><h2 id="steps-h">Per route step</h2>']
+    for route in _routes(report):
+        out.append(f'<div class="scroll"><table id="table-steps-{_e(route)}"><caption>Route {_e(route)} per step: '
+                   "deadlines by state, share on time and median werkdagen from start to done</caption>"
+                   '<thead><tr><th scope="col">step</th><th scope="col">term</th><th scope="col" class="n">met</th>'
+                   '<th scope="col" class="n">late</th><th scope="col" class="n">overdue</th>'
+                   '<th scope="col" class="n">open</th><th scope="col" class="n">on time</th>'
+                   '<th scope="col" class="n">median werkdagen</th><th scope="col">what</th></tr></thead><tbody>')
+        for s in (x for x in report["steps"] if x["route"] == route):
+            out.append(
+                f'<tr data-route="{_e(route)}" data-step="{_e(s["step"])}"><th scope="row">{_e(s["step"])}</th>'
+                f"<td>{_e(s['term'])}</td>"
+                + _td(s["met"], _num(s["met"]), "met")
+                + _td(s["late"], _num(s["late"]), "late")
+                + _td(s["overdue"], _num(s["overdue"]), "overdue")
+                + _td(s["open"], _num(s["open"]), "open")
+                + _td(s["on_time"], _pct(s["on_time"]), "on_time")
+                + _td(s["median_werkdagen"], _num(s["median_werkdagen"]), "median_werkdagen")
+                + f"<td>{_e(s['description'])}</td></tr>"
+            )
+        out.append("</tbody></table></div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _group_section(report: dict[str, Any], attr: str, label: str) -> str:
+    title = _GROUP_TITLES[attr]
+    rows = report["groups"][attr]
+    out = [f'<section id="group-{attr}" aria-labelledby="group-{attr}-h"><h2 id="group-{attr}-h">Per {_e(title)}</h2>']
+    out.append(f'<div class="scroll"><table id="table-{attr}"><caption>Cases, steps done, share on time, '
+               f"cases with an overdue deadline and median werkdagen per step, per {_e(title)}</caption>"
+               f'<thead><tr><th scope="col">{_e(title)}</th><th scope="col" class="n">cases</th>'
+               '<th scope="col" class="n">steps done</th><th scope="col" class="n">on time</th>'
+               '<th scope="col" class="n">overdue deadlines</th><th scope="col" class="n">overdue cases</th>'
+               '<th scope="col">median werkdagen per step</th></tr></thead><tbody>')
+    for r in rows:
+        shown = f"{r['naam']} ({r[label]})" if r.get("naam") else str(r[label])
+        medians = ", ".join(f"{k}: {_num(v)}" for k, v in r["median_werkdagen"].items()) or "–"
+        out.append(
+            f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>'
+            + _td(r["cases"], _num(r["cases"]), "cases")
+            + _td(r["steps_done"], _num(r["steps_done"]), "steps_done")
+            + _td(r["on_time"], _pct(r["on_time"]), "on_time")
+            + _td(r["overdue"], _num(r["overdue"]), "overdue")
+            + _td(r["overdue_cases"], _num(r["overdue_cases"]), "overdue_cases")
+            + f"<td>{_e(medians)}</td></tr>"
+        )
+    out.append("</tbody></table></div>")
+    if rows:
+        out.append(_matrix(report, attr, label, title))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
+    """Per group × step: the on-time share (coloured, with its text) and overdue count."""
+    columns = [(s["route"], s["step"]) for s in report["steps"] if s["deadlines"]]
+    if not columns:
+        return ""
+    out = [f'<details{" open" if attr == "regio" else ""}><summary>On time per step and {_e(title)}</summary>'
+           f'<div class="scroll"><table class="matrix" id="matrix-{attr}"><caption>Share of done steps on time per '
+           f"{_e(title)} and route step; a red number is the count of overdue deadlines</caption><thead><tr>"
+           f'<th scope="col">{_e(title)}</th>']
+    for route, step in columns:
+        out.append(f'<th scope="col" class="n">{_e(route)}<br>{_e(step)}</th>')
+    out.append("</tr></thead><tbody>")
+    for r in report["groups"][attr]:
+        cells = {(p["route"], p["step"]): p for p in r["per_step"]}
+        shown = f"{r['naam']} ({r[label]})" if r.get("naam") else str(r[label])
+        out.append(f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>')
+        for route, step in columns:
+            p = cells.get((route, step))
+            if p is None:
+                out.append('<td class="cell none">·</td>')
+                continue
+            od = f' <span class="od-badge">{p["overdue"]}</span>' if p["overdue"] else ""
+            tip = f"{route} step {step}: {_pct(p['on_time'])} of {p['steps_done']} on time, {p['overdue']} overdue"
+            out.append(f'<td class="cell {_level(p["on_time"])}" data-route="{_e(route)}" data-step="{_e(step)}" '
+                       f'data-key="on_time" data-value="{_attr(p["on_time"])}" data-overdue="{p["overdue"]}" '
+                       f'title="{_e(tip)}">'
+                       f"{_e(_pct(p['on_time']))}{od}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div></details>")
+    return "".join(out)
+
+
+def _overdue_section(report: dict[str, Any]) -> str:
+    items = report["overdue"]
+    out = ['<section id="overdue" aria-labelledby="overdue-h">'
+           f'<h2 id="overdue-h">Open overdue deadlines <span class="od-badge" data-key="overdue_count" '
+           f'data-value="{len(items)}">{len(items)}</span></h2>']
+    if not items:
+        out.append("<p>No deadline is overdue.</p></section>")
+        return "".join(out)
+    out.append('<div class="scroll"><table id="table-overdue"><caption>Longest overdue first, with the next step of '
+               "the escalation ladder</caption><thead><tr>"
+               '<th scope="col">case</th><th scope="col">regio</th><th scope="col">gemeente</th>'
+               '<th scope="col">GI</th><th scope="col">route</th><th scope="col">step</th><th scope="col">due</th>'
+               '<th scope="col" class="n">werkdagen overdue</th><th scope="col">next step of the escalation ladder</th>'
+               "</tr></thead><tbody>")
+    for o in items:
+        out.append(
+            f'<tr data-case="{_e(o["case"])}" data-route="{_e(o["route"])}" data-step="{_e(o["step"])}">'
+            f'<th scope="row" class="nw">{_e(o["case"])}</th><td>{_e(o["regio"] or "?")}</td>'
+            f'<td>{_e(o["gemeente_naam"] or o["gemeente"] or "?")}</td>'
+            f"<td>{_e(o['gi'] or '?')}</td><td>{_e(o['route'])}</td>"
+            f'<td title="{_e(o["what"])}">{_e(o["step"])}</td>'
+            f'<td class="nw" data-key="due" data-value="{_e(o["due"])}">'
+            f'<time datetime="{_e(o["due"])}">{_e(o["due"])}</time></td>'
+            + _td(o["werkdagen_overdue"], _num(o["werkdagen_overdue"]), "werkdagen_overdue")
+            + f"<td>{_e(o['escalation'])}</td></tr>"
+        )
+    out.append("</tbody></table></div></section>")
+    return "".join(out)
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no script, no network)."""
+    today = _e(report["today"])
+    parts = [
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">"
+        f"<title>iJw ledger report {today}</title><style>{_CSS}</style></head><body>",
+        f'<header><h1>Aanmeldroutes jeugdhulp — monitor</h1><p>Deadlines of the 301 and 315 routes and the iJw '
+        f'process rules, judged on <time id="report-today" datetime="{today}">{today}</time> '
+        "(working days per the Algemene termijnenwet)</p></header><main>",
+        _kpis(report),
+        _charts_section(report),
+        _overdue_section(report),
+        _steps_tables(report),
+        _group_section(report, "regio", "regio"),
+        _group_section(report, "gi", "gecertificeerde_instelling"),
+        _group_section(report, "gemeente", "gemeente"),
+        "</main><footer>On time = share of the done steps that were done by their due date. Median = working "
+        "days from the start of a step to its completion. Cases by their kenmerk only; the ledger keeps no names "
+        "or BSNs. Generated by ijw ledger report.</footer></body></html>\n",
+    ]
     return "".join(parts)

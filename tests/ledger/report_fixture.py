@@ -1,0 +1,193 @@
+"""A realistic ledger for the monitor report: 28 cases in the seven Gelderse regions, both
+routes, four GIs, with steps met, late, open and overdue (used by the report tests and by
+``make screenshot``, which renders ``docs/report.png``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ijw_gateway.ledger.calendar import WorkingDayCalendar
+from tests.ledger import builders as b
+
+TODAY = date(2026, 6, 1)
+#: (gemeente, GI) per case slot: every region, several municipalities, the four GIs.
+PLACES = [
+    ("0202", "JBG"), ("0222", "JBG"), ("0228", "WSS"), ("0200", "LDH"), ("0243", "JVV"), ("0268", "WSS"),
+    ("0281", "LDH"), ("0274", "JBG"), ("0294", "JVV"), ("0203", "WSS"), ("0301", "LDH"), ("0230", "JBG"),
+    ("0296", "JVV"), ("0297", "WSS"),
+]
+CAL = WorkingDayCalendar()
+
+
+def _bsn(i: int) -> str:
+    """A test BSN (9999 range) that passes the elfproef, one per case."""
+    n = 100 + i
+    while True:
+        prefix = f"9999{n:04d}"
+        total = sum(int(c) * w for c, w in zip(prefix, range(9, 1, -1), strict=True))
+        if total % 11 != 10:
+            return prefix + str(total % 11)
+        n += 1000
+
+
+def wd(day: date, n: int) -> date:
+    return CAL.add_working_days(day, n)
+
+
+def populate(ledger: Any, cases: int = 28) -> list[str]:
+    """Open ``cases`` cases and run them through their routes; returns the case ids."""
+    ids = []
+    for i in range(cases):
+        gemeente, gi = PLACES[i % len(PLACES)]
+        route = "315" if i % 2 == 0 else "301"
+        kenmerk = f"GI-2026-{700 + i:06d}"
+        bsn = _bsn(i)
+        bep = b.bepaling(kenmerk, route, gemeente, bsn).model_copy(update={"gecertificeerde_instelling": gi})
+        opened = date(2026, 3, 2) + timedelta(days=(i * 3) % 75)
+        ledger.open(bep, at=opened)
+        ids.append(kenmerk)
+        scenario = (i // 2) % 5
+        ref = f"{kenmerk}-1"
+
+        def record(event: str, day: date, case: str = kenmerk) -> None:
+            if day <= TODAY:
+                ledger.record(case, event, at=day)
+
+        def ingest(data: bytes, direction: str, day: date) -> None:
+            if day <= TODAY:
+                results = ledger.ingest(data, direction, at=day)
+                assert all(r.ok for r in results), [r.detail for r in results]
+
+        # Step 1: late in scenario 3, missing in scenario 2 of the 301 route.
+        if route == "301" and scenario == 2:
+            continue
+        overleg = wd(opened, 7 if scenario == 3 else 2)
+        record("overleg", overleg)
+        if route == "315" and scenario == 2:
+            continue  # stuck after the consultation: steps 2, 3 and 2-3 run out
+        record("bepaling_vastgesteld", wd(overleg, 2))
+        verstuurd = wd(overleg, 8 if scenario == 1 else 4)
+        record("bepaling_verstuurd", verstuurd)
+        if scenario == 4:  # no provider: network, then RET, then escalation
+            if route == "301":
+                t301 = b.jw301(f"G{i:04d}A", wd(verstuurd, 3), bsn, gemeente, 202600700 + i, ref)
+                ingest(t301, "sent", wd(verstuurd, 3))
+                ingest(b.retour(t301, wd(verstuurd, 5)), "received", wd(verstuurd, 5))
+                record("afwijzing", wd(verstuurd, 10))
+            record("ret_aangemeld", wd(verstuurd, 11))
+            if i % 4 == 0:
+                record("ret_besproken", wd(verstuurd, 24))
+            record("escalatie_gestart", wd(verstuurd, 26))
+            continue
+        if route == "315":
+            day = wd(verstuurd, 2 if scenario != 1 else 6)
+            v315 = b.jw315(f"Z{i:04d}", day, bsn, gemeente, [ref])
+            ingest(v315, "received", day)
+            if scenario != 1:
+                ingest(b.retour(v315, wd(day, 2)), "sent", wd(day, 2))
+            if scenario == 1:  # 'in onderzoek', no JW301 yet: 4b overdue, OP274 (8 weeks) open
+                ingest(b.jw319(f"A{i:04d}", wd(day, 3), gemeente, ref, "2"), "sent", wd(day, 3))
+                continue
+            day = wd(day, 4 if scenario != 3 else 8)
+            t301 = b.jw301(f"G{i:04d}", day, bsn, gemeente, 202600700 + i, ref)
+            ingest(t301, "sent", day)
+            ingest(b.retour(t301, wd(day, 2)), "received", wd(day, 2))
+        else:
+            day = wd(verstuurd, 3 if scenario != 1 else 9)
+            t301 = b.jw301(f"G{i:04d}", day, bsn, gemeente, 202600700 + i, ref)
+            ingest(t301, "sent", day)
+            if scenario != 1:  # scenario 1: no JW302 comes back (OP090 overdue)
+                back = wd(day, 1 if scenario != 3 else 5)
+                ingest(b.retour(t301, back), "received", back)
+    return ids
+
+
+def write_reports(directory: Path, url: str) -> tuple[dict[str, Any], Path, str]:
+    """Populate the ledger at ``url``; write the report as JSON, HTML and text through the CLI.
+
+    Returns (the JSON report, the HTML file, the text report)."""
+    from ijw_gateway.cli import main
+    from ijw_gateway.ledger import Ledger
+
+    with Ledger(url) as ledger:
+        populate(ledger)
+    outputs = {}
+    for fmt in ("json", "html", "text"):
+        path = directory / f"report.{fmt}"
+        code = main(["ledger", "report", "--format", fmt, "--today", TODAY.isoformat(), "--db", url, "-o", str(path)])
+        assert code == 0, f"ijw ledger report --format {fmt} exited {code}"
+        outputs[fmt] = path
+    return json.loads(outputs["json"].read_text("utf-8")), outputs["html"], outputs["text"].read_text("utf-8")
+
+
+def _value(element: Any) -> Any:
+    return json.loads(element.get("data-value")) if element.get("data-key") != "due" else element.get("data-value")
+
+
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def assert_html_matches(report: dict[str, Any], page: str) -> int:
+    """Every number of the HTML page (found by its id / data-* attributes) equals the JSON
+    report's, and the text shown is that number. Returns how many numbers were compared."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(page)
+    compared = 0
+
+    def one(xpath: str) -> Any:
+        found = root.xpath(xpath)
+        assert len(found) == 1, f"{xpath}: {len(found)} elements"
+        return found[0]
+
+    def same(element: Any, expected: Any, shown: str | None = None) -> None:
+        nonlocal compared
+        assert _value(element) == expected, (element.get("data-key"), _value(element), expected)
+        if shown is not None:
+            assert element.text_content().strip() == shown, (element.text_content(), shown)
+        compared += 1
+
+    assert one("//*[@id='report-today']").get("datetime") == report["today"]
+    for key, value in report["summary"].items():
+        if key in ("deadlines", "met", "late"):
+            continue  # in the text report and the step tables, not as a tile
+        element = one(f"//*[@id='kpi-{key}']")
+        same(element, value, _pct(value) if key == "on_time" else str(value))
+    for step in report["steps"]:
+        row = one(f"//table[@id='table-steps-{step['route']}']//tr[@data-step=\"{step['step']}\"]")
+        for key in ("met", "late", "overdue", "open", "on_time", "median_werkdagen"):
+            cell = row.xpath(f".//td[@data-key='{key}']")[0]
+            same(cell, step[key], _pct(step[key]) if key == "on_time" else None)
+        bar = one(f"//*[@id='chart-steps-{step['route']}']//*[@data-step=\"{step['step']}\"]")
+        assert json.loads(bar.get("data-on-time")) == step["on_time"]
+        assert int(bar.get("data-overdue")) == step["overdue"] and int(bar.get("data-steps-done")) == step["steps_done"]
+        compared += 3
+    for attr, label in (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling")):
+        for group in report["groups"][attr]:
+            row = one(f"//table[@id='table-{attr}']//tr[@data-name='{group[label]}']")
+            for key in ("cases", "steps_done", "on_time", "overdue", "overdue_cases"):
+                same(row.xpath(f".//td[@data-key='{key}']")[0], group[key])
+            for cell in root.xpath(f"//table[@id='matrix-{attr}']//tr[@data-name='{group[label]}']/td[@data-key]"):
+                expected = next(p for p in group["per_step"]
+                                if (p["route"], p["step"]) == (cell.get("data-route"), cell.get("data-step")))
+                same(cell, expected["on_time"])
+                assert int(cell.get("data-overdue")) == expected["overdue"]
+            if attr != "gemeente":
+                bar = one(f"//*[@id='chart-{attr}']//*[@data-name='{group[label]}']")
+                assert json.loads(bar.get("data-on-time")) == group["on_time"]
+                compared += 1
+    rows = root.xpath("//table[@id='table-overdue']/tbody/tr")
+    assert len(rows) == len(report["overdue"])
+    assert int(one("//*[@data-key='overdue_count']").get("data-value")) == len(report["overdue"])
+    for row, item in zip(rows, report["overdue"], strict=True):
+        assert (row.get("data-case"), row.get("data-route"), row.get("data-step")) == (
+            item["case"], item["route"], item["step"])
+        same(row.xpath(".//td[@data-key='due']")[0], item["due"], item["due"])
+        same(row.xpath(".//td[@data-key='werkdagen_overdue']")[0], item["werkdagen_overdue"],
+             str(item["werkdagen_overdue"]))
+        assert item["escalation"] in row.text_content()
+    return compared

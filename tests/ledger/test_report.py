@@ -1,0 +1,105 @@
+"""The monitor report: JSON shape, the same numbers in text and HTML, a self-contained and
+escaped page. Runs on SQLite and PostgreSQL (the browser test is test_report_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ijw_gateway.ledger.calendar import WorkingDayCalendar
+from ijw_gateway.ledger.deadlines import Deadline
+from ijw_gateway.ledger.report import build_report, render_html, render_text
+from tests.ledger.report_fixture import TODAY, assert_html_matches, write_reports
+
+
+def test_report_numbers_match_in_json_text_and_html(tmp_path: Path, ledger_url: str) -> None:
+    report, html_file, text = write_reports(tmp_path, ledger_url)
+    summary = report["summary"]
+    assert summary["cases"] == 28
+    assert summary["deadlines"] == summary["met"] + summary["late"] + summary["overdue"] + summary["open"]
+    assert summary["steps_done"] == summary["met"] + summary["late"]
+    assert summary["on_time"] == round(summary["met"] / summary["steps_done"], 3)
+    assert summary["overdue"] == len(report["overdue"]) > 0
+    assert {r["regio"] for r in report["groups"]["regio"]} == {
+        "Achterhoek", "Centraal Gelderland", "FoodValley", "Midden-IJssel/Oost-Veluwe", "Noord-Veluwe",
+        "Rijk van Nijmegen", "Rivierenland"}
+    assert {g["gecertificeerde_instelling"] for g in report["groups"]["gi"]} == {"JBG", "WSS", "LDH", "JVV"}
+    # Steps: the step columns of both routes, in route order, then the process rules.
+    assert [s["step"] for s in report["steps"] if s["route"] == "301"][:9] == [
+        "1", "2", "3", "4", "2-4", "4'", "5A", "5B", "6"]
+    assert [s["step"] for s in report["steps"] if s["route"] == "315"][:9] == [
+        "1", "2", "3", "2-3", "4a", "4b", "5A", "5B", "6"]
+    assert {s["step"] for s in report["steps"]} >= {"OP090", "OP274", "OP346", "OP271", "OP272"}
+    for s in report["steps"]:
+        assert s["deadlines"] == s["met"] + s["late"] + s["overdue"] + s["open"]
+    # The per-step counts add up to the summary, and to each group's.
+    assert sum(s["overdue"] for s in report["steps"]) == summary["overdue"]
+    assert sum(s["steps_done"] for s in report["steps"]) == summary["steps_done"]
+    for attr in ("regio", "gemeente", "gi"):
+        assert sum(g["cases"] for g in report["groups"][attr]) == 28
+        assert sum(g["steps_done"] for g in report["groups"][attr]) == summary["steps_done"]
+        for g in report["groups"][attr]:
+            assert sum(p["overdue"] for p in g["per_step"]) == g["overdue"]
+    # Overdue: longest first, each with the escalation ladder's next step and a case id only.
+    days = [o["werkdagen_overdue"] for o in report["overdue"]]
+    assert days == sorted(days, reverse=True)
+    assert all(o["escalation"] and re.fullmatch(r"GI-2026-\d{6}", o["case"]) for o in report["overdue"])
+    first = report["overdue"][0]
+    cal = WorkingDayCalendar()
+    assert first["werkdagen_overdue"] == cal.working_days_between(date.fromisoformat(first["due"]), TODAY)
+    # The HTML shows exactly these numbers.
+    assert assert_html_matches(report, html_file.read_text("utf-8")) > 200
+    # The text report too.
+    assert f"{summary['cases']} cases, {summary['deadlines']} deadlines: {summary['met']} met" in text
+    assert f"open overdue deadlines ({summary['overdue']})" in text
+    for o in report["overdue"]:
+        assert f"{o['case']} route {o['route']} step {o['step']} " in text
+        assert f"due {o['due']}, {o['werkdagen_overdue']} werkdagen overdue" in text
+    for s in report["steps"]:
+        pct = "–" if s["on_time"] is None else f"{s['on_time'] * 100:.0f}%"
+        assert re.search(rf"^  {re.escape(s['step'])}\s+{re.escape(pct)} of {s['steps_done']}\s", text, re.M), s
+
+
+def test_the_page_is_self_contained_and_private(tmp_path: Path, ledger_url: str) -> None:
+    _, html_file, _ = write_reports(tmp_path, ledger_url)
+    page = html_file.read_text("utf-8")
+    assert "<script" not in page.lower() and "<link" not in page.lower() and "@import" not in page
+    assert "url(" not in page and "src=" not in page
+    assert re.findall(r"https?://[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"] * page.count("<svg")
+    assert "Content-Security-Policy" in page
+    assert page.count("<svg") >= 4 and page.count("role=\"img\"") == page.count("<svg")
+    assert page.count("<title") == page.count("<svg") + 1 + page.count('class="bar"')
+    from tests.ledger.builders import ACHTERNAAM, VOORNAMEN
+
+    assert ACHTERNAAM not in page and VOORNAMEN not in page
+    assert not re.search(r"(?<!\d)9999\d{5}(?!\d)", page)  # no test BSN
+
+
+class _Case:
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+
+
+def test_everything_is_escaped() -> None:
+    evil = "<script>alert('x')</script>&\""
+    case = _Case(case=evil, route="301", gemeente=evil, regio=evil, gi=evil, maatregel="OTS")
+    deadline = Deadline(case=evil, route="301", step="1", key="1", description=evil, term="3 werkdagen",
+                        start=date(2026, 5, 1), due=date(2026, 5, 6), done=None, state="overdue",
+                        subject=evil, escalation=evil)
+    report = build_report([case], [deadline], today=date(2026, 6, 1), calendar=WorkingDayCalendar())
+    page = render_html(report)
+    assert "<script" not in page and "alert('x')" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;&quot;" in page
+    assert report["overdue"][0]["case"] == evil and evil in render_text(report)
+
+
+def test_an_empty_ledger_gives_an_empty_report() -> None:
+    report = build_report([], [], today=date(2026, 6, 1), calendar=WorkingDayCalendar())
+    assert report["summary"] == {"cases": 0, "deadlines": 0, "met": 0, "late": 0, "overdue": 0, "open": 0,
+                                 "steps_done": 0, "on_time": None, "overdue_cases": 0}
+    assert report["overdue"] == [] and all(s["on_time"] is None for s in report["steps"])
+    page = render_html(report)
+    assert "No deadline is overdue." in page
+    assert "open overdue deadlines (0)" in render_text(report)
