@@ -8,6 +8,8 @@ masks anything that still looks like personal data, in case a caller slips.
 import logging
 import re
 import sys
+from datetime import date
+from pathlib import PurePath
 from typing import Any, Literal
 
 import structlog
@@ -17,17 +19,24 @@ LogFormat = Literal["text", "json"]
 _PERSONAL_KEYS = re.compile(r"bsn|naam|name|achternaam|voornamen|voorletters|adres|straat|postcode|email|telefoon",
                             re.I)
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2}(?![\w-])")
 REDACTED = "[redacted]"
 
 
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
-        return _NINE_DIGITS.sub(REDACTED, value)
+        return _POSTCODE.sub(REDACTED, _NINE_DIGITS.sub(REDACTED, value))
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return value
+    if isinstance(value, int):  # a BSN can come as a number too
+        return REDACTED if _NINE_DIGITS.fullmatch(str(abs(value))) else value
     if isinstance(value, dict):
         return {k: REDACTED if _PERSONAL_KEYS.search(str(k)) else _redact_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | set | frozenset):
         return [_redact_value(v) for v in value]
-    return value
+    if isinstance(value, date | PurePath):
+        return _redact_value(str(value))
+    return f"<{type(value).__name__}>"  # never render an object: its repr may hold a message's content
 
 
 def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,9 @@ import typer
 
 from ijw_gateway.cli import app
 from ijw_gateway.errors import UsageError
+from ijw_gateway.logging import get_logger
+
+log = get_logger(__name__)
 
 
 @app.command()
@@ -31,4 +34,5 @@ def rules(
             typer.echo(f"{r.code:6} {r.status.value:26} {r.retourcode or '-':4}  {','.join(r.berichten):40} {r.text}")
     else:
         raise UsageError(f"--format {output_format}: expected text, markdown or json")
+    log.info("rules listed", rules=sum(1 for _ in all_rules()), format=output_format)
     return 0
