@@ -3,29 +3,55 @@
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from ijw_gateway.errors import UsageError
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file under the process's umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _file_mode()
+
+
+@contextmanager
+def atomic_open(path: Path, *, text: bool = False, option: str | None = None) -> Iterator[IO[Any]]:
+    """A file that appears at ``path`` complete, or not at all (a temporary file in the same
+    directory, fsynced and renamed). It gets the mode a plain ``open()`` would give it (the
+    umask decides), not the owner-only mode of the temporary file. UsageError when the
+    directory cannot be written; ``option`` (``--output``) names where the path came from."""
+    where = f"{option} {path}: " if option else ""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise UsageError(f"cannot write in {path.parent} ({error.strerror or error})") from None
+        raise UsageError(f"{where}cannot write in {path.parent} ({error.strerror or error})") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        os.fchmod(fd, _FILE_MODE)
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
+        with handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as error:  # disk full, a directory in the way, …: nothing is left behind
         Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path} ({error.strerror or error})") from None
+        raise UsageError(f"{where}cannot write {path} ({error.strerror or error})") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (see :func:`atomic_open`)."""
+    with atomic_open(path) as handle:
+        handle.write(data)
 
 
 def ensure_directory(path: Path, option: str) -> Path:

@@ -5,7 +5,6 @@ that the summary can come first without holding the batch in memory.
 """
 
 import json
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from ijw_gateway.errors import UsageError
+from ijw_gateway.files import atomic_open
 from ijw_gateway.validation.findings import Finding, MessageReport
 
 OutputFormat = Literal["text", "json", "junit"]
@@ -126,16 +126,5 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
         raise UsageError(f"--output {path}: is a directory (expected a file name)")
     if not directory.is_dir():
         raise UsageError(f"--output {path}: the directory {directory} does not exist")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise UsageError(f"--output {path}: cannot write in {directory} ({error.strerror or error})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, text=True, option="--output") as handle:
+        yield handle
