@@ -223,9 +223,10 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
 
     berichten = stage / "berichten"
     berichten.mkdir()
-    key = secrets.token_hex(32)
-    write_bytes_atomic(stage / "ijw-ledger.db.key", (key + "\n").encode())
-    os.chmod(stage / "ijw-ledger.db.key", 0o600)
+    key = secrets.token_hex(32)  # kept beside the ledger, owner-only, as `ijw ledger` would create it
+    fd = os.open(stage / "ijw-ledger.db.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
     built: list[Built] = []
     answered: list[Answered] = []
     with Ledger(f"sqlite:///{stage / 'ijw-ledger.db'}", key=key) as ledger:
