@@ -126,6 +126,7 @@ class WorkingDayCalendar:
     def __init__(self, extra_closed: Iterable[date] = ()) -> None:
         self.extra_closed: frozenset[date] = frozenset(_as_date(d, "an extra closing day") for d in extra_closed)
         self._extra_weekdays = sorted(d for d in self.extra_closed if d.weekday() < 5)
+        self._added: dict[tuple[date, int], date] = {}  # add_working_days is asked the same a lot
 
     def __repr__(self) -> str:
         return f"WorkingDayCalendar(extra_closed={sorted(self.extra_closed)!r})"
@@ -140,18 +141,24 @@ class WorkingDayCalendar:
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (n ≥ 0; n = 0 returns ``start``)."""
+        found = self._added.get((start, n))
+        if found is not None:
+            return found
         _as_date(start, "start")
         if n < 0:
             raise UsageError(f"the number of working days must be 0 or more, not {n}")
         day = start
         one = timedelta(days=1)
+        left = n
         try:
-            while n:
+            while left:
                 day += one
                 if self.is_working_day(day):
-                    n -= 1
+                    left -= 1
         except OverflowError as exc:
             raise UsageError(f"{n} working days after {start} is beyond the supported dates") from exc
+        if len(self._added) < 100_000:
+            self._added[(start, n)] = day
         return day
 
     def working_days_between(self, a: date, b: date) -> int:

@@ -17,15 +17,24 @@ Decisions (also in ``docs/aanmeldroutes-deadlines.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Literal
+from operator import attrgetter, itemgetter
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
-from ijw_gateway.ledger.facts import CaseFacts, Event, MessageFact, RouteId
-from ijw_gateway.ledger.routes import Definitions, MessageRule, MessageSpec, Ref, Route, Step, load_definitions
+from ijw_gateway.ledger.facts import CaseFacts, RouteId
+from ijw_gateway.ledger.routes import (
+    Definitions,
+    MessageRule,
+    MessageSpec,
+    Ref,
+    Step,
+    load_definitions,
+)
 
 __all__ = ["Deadline", "State", "compute_all", "compute_deadlines", "deadline_state", "select_deadlines"]
 
@@ -57,66 +66,246 @@ def deadline_state(due: date, done: date | None, today: date) -> State:
     return "overdue" if today > due else "open"
 
 
-class _Case:
-    """The facts of one case as of ``today``, with the look-ups the definitions need."""
+_SECOND = itemgetter(1)
+_NO_PRODUCTS: frozenset[str] = frozenset()
+_DAY = attrgetter("day")
 
-    def __init__(self, facts: CaseFacts, today: date) -> None:
-        self.facts = facts
-        self.events: list[Event] = sorted((e for e in facts.events if e.day <= today), key=lambda e: e.day)
-        self.messages: list[MessageFact] = sorted((m for m in facts.messages if m.day <= today), key=lambda m: m.day)
+
+class _Msg:
+    """A message of a case as the engine reads it: its local day computed once, its products as a set."""
+
+    __slots__ = (
+        "berichttype",
+        "day",
+        "identificatie",
+        "producten",
+        "pset",
+        "retour_op",
+        "verzoek_antwoord",
+        "zorgdatum",
+    )
+
+    def __init__(self, berichttype: str, day: date, identificatie: str | None, retour_op: str | None,
+                 verzoek_antwoord: str | None, producten: tuple[str, ...], zorgdatum: date | None) -> None:
+        self.berichttype = berichttype
+        self.day = day
+        self.identificatie = identificatie
+        self.retour_op = retour_op
+        self.verzoek_antwoord = verzoek_antwoord
+        self.producten = producten
+        self.pset = frozenset(producten) if producten else _NO_PRODUCTS
+        self.zorgdatum = zorgdatum
+
+    def concerns(self, other: _Msg) -> bool:
+        return not self.pset or not other.pset or not self.pset.isdisjoint(other.pset)
+
+    def label(self) -> str:
+        ident = f" {self.identificatie}" if self.identificatie else ""
+        return f"{self.berichttype}{ident} of {self.day.isoformat()}"
+
+
+class _Case:
+    """The facts of one case as of ``today``, indexed for the look-ups the definitions need.
+
+    Events and messages are kept in day order (stable: the order given breaks ties), and
+    per event name / berichttype the sorted days, so "the first on or after" is a bisect.
+    """
+
+    __slots__ = ("case", "event_days", "message_days", "messages", "opened", "route")
+
+    def __init__(self, case: str, route: str, opened: date, events: Iterable[tuple[str, date]],
+                 messages: Iterable[_Msg], today: date) -> None:
+        self.case = case
+        self.route = route
+        self.opened = opened
+        self.event_days: dict[str, list[date]] = {}
+        for name, day in sorted((e for e in events if e[1] <= today), key=_SECOND):
+            self.event_days.setdefault(name, []).append(day)
+        self.messages: list[_Msg] = sorted((m for m in messages if m.day <= today), key=_DAY)
+        self.message_days: dict[str, list[date]] = {}
+        for m in self.messages:
+            self.message_days.setdefault(m.berichttype, []).append(m.day)
+
+    @classmethod
+    def prepared(cls, case: str, route: str, opened: date, event_days: dict[str, list[date]],
+                 messages: list[_Msg]) -> _Case:
+        """A case from facts already dated on or before today: ``event_days`` sorted per name,
+        ``messages`` in stored order (sorted here by day, stably)."""
+        self = object.__new__(cls)
+        self.case, self.route, self.opened, self.event_days = case, route, opened, event_days
+        messages.sort(key=_DAY)
+        self.messages = messages
+        self.message_days = {}
+        for m in messages:
+            self.message_days.setdefault(m.berichttype, []).append(m.day)
+        return self
+
+    @classmethod
+    def from_facts(cls, facts: CaseFacts, today: date) -> _Case:
+        messages = [
+            _Msg(m.berichttype, m.day, m.identificatie, m.retour_op, m.verzoek_antwoord, m.producten, m.zorgdatum)
+            for m in facts.messages
+        ]
+        return cls(facts.case, facts.route, facts.opened, [(e.name, e.day) for e in facts.events], messages, today)
 
     def first(self, ref: Ref, since: date | None = None) -> date | None:
         """The date of the first fact matching an event or message ref (on or after ``since``)."""
         if ref.kind == "opened":
-            return self.facts.opened
+            return self.opened
         if ref.kind == "event":
-            days = (e.day for e in self.events if e.name == ref.name)
+            days = self.event_days.get(ref.name)  # type: ignore[arg-type]
         elif ref.kind == "message":
-            days = (m.day for m in self.messages if m.berichttype == ref.name)
+            days = self.message_days.get(ref.name)  # type: ignore[arg-type]
         else:  # pragma: no cover - steps are resolved by _RouteEval
             raise ValueError(ref)
-        return next((d for d in days if since is None or d >= since), None)
+        if not days:
+            return None
+        if since is None:
+            return days[0]
+        i = bisect_left(days, since)
+        return days[i] if i < len(days) else None
 
 
-class _RouteEval:
-    def __init__(self, case: _Case, route: Route, definitions: Definitions, calendar: WorkingDayCalendar) -> None:
-        self.case = case
-        self.route = route
+_OPENED, _EVENT, _MESSAGE, _STEP = 0, 1, 2, 3
+_Ref = tuple[int, Any]  # (kind, event name / berichttype / index of the step in the plan)
+
+
+class _StepPlan:
+    """One route step with its references coded for speed (see :func:`_route_plan`)."""
+
+    __slots__ = ("description", "done_by", "escalation", "key", "lapses", "may_precede", "only_if", "start",
+                 "step", "term", "term_text")
+
+    def __init__(self, step: Step, index: dict[str, int], lapses_all_on: tuple[Ref, ...]) -> None:
+        def code(ref: Ref) -> _Ref:
+            if ref.kind == "opened":
+                return (_OPENED, None)
+            if ref.kind == "event":
+                return (_EVENT, ref.name)
+            if ref.kind == "message":
+                return (_MESSAGE, ref.name)
+            return (_STEP, index[str(ref.name)])
+
+        self.key, self.step, self.description, self.escalation = step.key, step.step, step.description, step.escalation
+        self.only_if = tuple(map(code, step.only_if))
+        self.start = tuple(map(code, step.start))
+        self.done_by = tuple(map(code, step.done_by))
+        self.lapses = tuple(map(code, (*step.lapses_on, *lapses_all_on)))
+        self.may_precede = step.done_may_precede_start
+        self.term = step.term
+        self.term_text = str(step.term)
+
+
+class _RulePlan:
+    __slots__ = ("answer_types", "rule", "term_text", "trigger_types")
+
+    def __init__(self, rule: MessageRule) -> None:
+        self.rule = rule
+        self.trigger_types = frozenset(s.berichttype for s in rule.trigger)
+        self.answer_types = (frozenset(s.berichttype for s in rule.done_by) if isinstance(rule.done_by, tuple)
+                             else frozenset())
+        self.term_text = str(rule.term)
+
+
+class _Plan:
+    """The definitions compiled for the engine: per route its steps in evaluation order."""
+
+    def __init__(self, definitions: Definitions) -> None:
+        self.routes: dict[str, tuple[list[_StepPlan], list[int]]] = {}
+        for route_id, route in definitions.routes.items():
+            index = {s.key: i for i, s in enumerate(route.steps)}
+            steps = [_StepPlan(s, index, definitions.lapses_all_on) for s in route.steps]
+            order: list[int] = []  # dependencies first (routes.py refuses circles)
+
+            def visit(i: int, steps: list[_StepPlan] = steps, order: list[int] = order) -> None:
+                if i in order:
+                    return
+                for kind, name in (*steps[i].only_if, *steps[i].start, *steps[i].done_by, *steps[i].lapses):
+                    if kind == _STEP:
+                        visit(name)
+                order.append(i)
+
+            for i in range(len(steps)):
+                visit(i)
+            self.routes[route_id] = (steps, order)
+        self.rules = [_RulePlan(r) for r in definitions.rules]
+        #: (route, calendar kind, its extra closing days) → {(start, step index): due}: terms repeat a lot.
+        self.dues: dict[tuple[str, type, frozenset[date]], dict[tuple[date, int], date]] = {}
         self.lapses_all_on = definitions.lapses_all_on
-        self.calendar = calendar
-        self._memo: dict[str, tuple[date, date, date | None] | None] = {}
 
-    def happened(self, ref: Ref, since: date | None = None) -> date | None:
-        if ref.kind == "step":
-            result = self.evaluate(self.route.step(str(ref.name)))
+
+_PLANS: dict[int, tuple[Definitions, _Plan]] = {}
+
+
+def _plan(definitions: Definitions) -> _Plan:
+    found = _PLANS.get(id(definitions))
+    if found is None or found[0] is not definitions:
+        found = (definitions, _Plan(definitions))
+        _PLANS[id(definitions)] = found
+    return found[1]
+
+
+def _route_steps(case: _Case, plan: _Plan, calendar: WorkingDayCalendar) -> list[tuple[_StepPlan, tuple] | None]:
+    """Per step of the case's route (in route order): (plan, (start, due, done)), or None when it is
+    not started or not monitored."""
+    steps, order = plan.routes[case.route]
+    dues = plan.dues.setdefault((case.route, type(calendar), calendar.extra_closed), {}) if len(plan.dues) < 64 else {}
+    results: list[tuple[date, date, date | None] | None] = [None] * len(steps)
+    event_days, message_days, opened = case.event_days, case.message_days, case.opened
+
+    def happened(ref: _Ref, since: date | None = None) -> date | None:
+        kind, name = ref
+        if kind == _EVENT:
+            days = event_days.get(name)
+        elif kind == _MESSAGE:
+            days = message_days.get(name)
+        elif kind == _OPENED:
+            return opened
+        else:
+            result = results[name]
             if result is None or result[2] is None:
                 return None
             done = result[2]
             return done if since is None or done >= since else None
-        return self.case.first(ref, since)
-
-    def evaluate(self, step: Step) -> tuple[date, date, date | None] | None:
-        """(start, due, done) of a step, or None when it is not started or not monitored."""
-        if step.key not in self._memo:
-            self._memo[step.key] = self._evaluate(step)
-        return self._memo[step.key]
-
-    def _evaluate(self, step: Step) -> tuple[date, date, date | None] | None:
-        if step.only_if and not any(self.happened(r) for r in step.only_if):
+        if not days:
             return None
-        start = next((d for r in step.start if (d := self.happened(r)) is not None), None)
+        if since is None:
+            return days[0]
+        i = bisect_left(days, since)
+        return days[i] if i < len(days) else None
+
+    for i in order:
+        s = steps[i]
+        if s.only_if and not any(happened(r) is not None for r in s.only_if):
+            continue
+        start = None
+        for r in s.start:
+            start = happened(r)
+            if start is not None:
+                break
         if start is None:
-            return None
-        since = None if step.done_may_precede_start else start
-        done_days = [d for r in step.done_by if (d := self.happened(r, since)) is not None]
-        done = min(done_days) if done_days else None
-        lapsed = [d for r in (*step.lapses_on, *self.lapses_all_on) if (d := self.happened(r)) is not None]
-        if lapsed and (done is None or min(lapsed) < done):
-            return None
-        return start, step.term.due(start, self.calendar), done
+            continue
+        since = None if s.may_precede else start
+        done = None
+        for r in s.done_by:
+            d = happened(r, since)
+            if d is not None and (done is None or d < done):
+                done = d
+        lapsed = None
+        for r in s.lapses:
+            d = happened(r)
+            if d is not None and (lapsed is None or d < lapsed):
+                lapsed = d
+        if lapsed is not None and (done is None or lapsed < done):
+            continue
+        due = dues.get((start, i))
+        if due is None:
+            due = dues[(start, i)] = s.term.due(start, calendar)
+        results[i] = (start, due, done)
+    return [(steps[i], r) if r is not None else None for i, r in enumerate(results)]
 
 
-def _matches(message: MessageFact, specs: Iterable[MessageSpec]) -> bool:
+def _matches(message: _Msg, specs: Iterable[MessageSpec]) -> bool:
     return any(
         message.berichttype == s.berichttype
         and (s.verzoek_antwoord is None or message.verzoek_antwoord == s.verzoek_antwoord)
@@ -124,27 +313,36 @@ def _matches(message: MessageFact, specs: Iterable[MessageSpec]) -> bool:
     )
 
 
-def _about(message: MessageFact, product: str | None) -> bool:
-    return product is None or not message.producten or product in message.producten
+def _about(message: _Msg, product: str | None) -> bool:
+    return product is None or not message.pset or product in message.pset
+
+
+def _subject(trigger: _Msg, product: str | None, request: _Msg | None) -> str:
+    subject = trigger.label() + (f", product {product}" if product else "")
+    return subject + f" on {request.label()}" if request is not None else subject
 
 
 def _rule_deadlines(
-    case: _Case, rule: MessageRule, definitions: Definitions, calendar: WorkingDayCalendar
-) -> list[tuple[date, date, date | None, str]]:
-    """(start, due, done, subject) for every trigger (product) of one rule."""
-    out: list[tuple[date, date, date | None, str]] = []
+    case: _Case, rule_plan: _RulePlan, definitions: Definitions, calendar: WorkingDayCalendar
+) -> list[tuple[date, date, date | None, tuple[_Msg, str | None, _Msg | None]]]:
+    """(start, due, done, (trigger, product, request)) for every trigger (product) of one rule;
+    :func:`_subject` makes the subject text of the last item."""
+    out: list[tuple[date, date, date | None, tuple[_Msg, str | None, _Msg | None]]] = []
     messages = case.messages
+    trigger_types, answer_types, rule = rule_plan.trigger_types, rule_plan.answer_types, rule_plan.rule
+    if trigger_types.isdisjoint(case.message_days):
+        return out
     retour_taken: set[int] = set()
     request_seen: set[tuple[int, str | None]] = set()  # one term per (request, product)
     for trigger in messages:
-        if not _matches(trigger, rule.trigger):
+        if trigger.berichttype not in trigger_types or not _matches(trigger, rule.trigger):
             continue
         products: list[str | None] = (
             list(dict.fromkeys(trigger.producten)) if rule.per == "product" and trigger.producten else [None]
         )
         for product in products:
-            subject = trigger.label() + (f", product {product}" if product else "")
             start: date | None = trigger.day
+            request: _Msg | None = None
             if rule.start == "request":
                 requests = [
                     m
@@ -162,7 +360,6 @@ def _rule_deadlines(
                     continue
                 request_seen.add((id(request), product))
                 start = request.day
-                subject += f" on {request.label()}"
             elif rule.start == "zorgdatum":
                 start = trigger.zorgdatum
                 if start is None:
@@ -185,9 +382,10 @@ def _rule_deadlines(
                     (
                         m.day
                         for m in messages
-                        if m is not trigger
+                        if m.berichttype in answer_types
+                        and m is not trigger
                         and m.day >= trigger.day
-                        and _matches(m, rule.done_by)
+                        and _matches(m, rule.done_by)  # type: ignore[arg-type]
                         and _about(m, product)
                         and m.concerns(trigger)
                     ),
@@ -195,11 +393,11 @@ def _rule_deadlines(
                 )
             if done is None and any(case.first(r) for r in definitions.lapses_all_on):
                 continue
-            out.append((start, due, done, subject))
+            out.append((start, due, done, (trigger, product, request)))
     return out
 
 
-def _take_retour(trigger: MessageFact, retour_type: str, messages: list[MessageFact], taken: set[int]) -> date | None:
+def _take_retour(trigger: _Msg, retour_type: str, messages: list[_Msg], taken: set[int]) -> date | None:
     """The retourbericht of ``trigger``: the one naming its identificatie, else the first unclaimed one."""
     candidates = [(i, m) for i, m in enumerate(messages) if m.berichttype == retour_type and i not in taken]
     if trigger.identificatie:
@@ -214,6 +412,71 @@ def _take_retour(trigger: MessageFact, retour_type: str, messages: list[MessageF
     return None
 
 
+#: A deadline before it is a model: (case, route, step, key, description, term, start, due, done,
+#: state, subject, escalation) — the fields of :class:`Deadline`, in order.
+Row = tuple[str, str, str, str, str, str, date, date, "date | None", str, "str | None", "str | None"]
+_FIELDS = ("case", "route", "step", "key", "description", "term", "start", "due", "done", "state", "subject",
+           "escalation")
+
+
+def _as_deadline(row: Row) -> Deadline:
+    return Deadline(**dict(zip(_FIELDS, row, strict=True)))
+
+
+Keep = Callable[[date, "date | None", str], bool]
+"""A filter on (due, done, state) of a deadline."""
+
+
+def _case_rows(case: _Case, today: date, cal: WorkingDayCalendar, defs: Definitions,
+               keep: Keep | None = None) -> list[Row]:
+    """The started deadlines of one case (those ``keep`` accepts) as rows, route steps first (in
+    route order), then the iJw rules (by start, rule, subject)."""
+    plan = _plan(defs)
+    result: list[Row] = []
+    for item in _route_steps(case, plan, cal):
+        if item is None:
+            continue
+        s, (start, due, done) = item
+        state = ("met" if done <= due else "late") if done is not None else ("overdue" if today > due else "open")
+        if keep is None or keep(due, done, state):
+            result.append((case.case, case.route, s.step, s.key, s.description, s.term_text, start, due, done, state,
+                           None, s.escalation if state == "overdue" else None))
+    if not case.messages:
+        return result
+    rule_items: list[tuple[tuple[date, str, str], _RulePlan, tuple, str]] = []
+    for rule_plan in plan.rules:
+        for start, due, done, about in _rule_deadlines(case, rule_plan, defs, cal):
+            state = deadline_state(due, done, today)
+            if keep is None or keep(due, done, state):
+                subject = _subject(*about)
+                rule_items.append(((start, rule_plan.rule.key, subject), rule_plan, (start, due, done), state))
+    rule_items.sort(key=itemgetter(0))
+    for (start, _, subject), rule_plan, (_, due, done), state in rule_items:
+        rule = rule_plan.rule
+        result.append((case.case, case.route, rule.rule, rule.key, rule.description, rule_plan.term_text, start, due,
+                       done, state, subject, rule.escalation if state == "overdue" else None))
+    return result
+
+
+def compute_rows(
+    cases: Iterable[_Case],
+    *,
+    today: date,
+    calendar: WorkingDayCalendar,
+    definitions: Definitions,
+    keep: Keep | None = None,
+) -> list[Row]:
+    """The deadline rows of many prepared cases (those ``keep`` accepts), ordered by due date, then
+    case, then definition order."""
+    items = [
+        (row[7], row[0], i, row)
+        for case in cases
+        for i, row in enumerate(_case_rows(case, today, calendar, definitions, keep))
+    ]
+    items.sort(key=itemgetter(0, 1, 2))
+    return [item[3] for item in items]
+
+
 def compute_deadlines(
     facts: CaseFacts,
     *,
@@ -224,42 +487,7 @@ def compute_deadlines(
     """All started deadlines of one case, route steps first (in route order), then the iJw rules."""
     cal = calendar or WorkingDayCalendar()
     defs = definitions or load_definitions()
-    case = _Case(facts, today)
-    route = defs.routes[facts.route]
-    evaluator = _RouteEval(case, route, defs, cal)
-    result: list[Deadline] = []
-
-    def add(step: str, key: str, description: str, escalation: str, term: str, values: tuple) -> None:
-        start, due, done, subject = values
-        state = deadline_state(due, done, today)
-        result.append(
-            Deadline(
-                case=facts.case,
-                route=facts.route,
-                step=step,
-                key=key,
-                description=description,
-                term=term,
-                start=start,
-                due=due,
-                done=done,
-                state=state,
-                subject=subject,
-                escalation=escalation if state == "overdue" else None,
-            )
-        )
-
-    for step in route.steps:
-        evaluated = evaluator.evaluate(step)
-        if evaluated is not None:
-            add(step.step, step.key, step.description, step.escalation, str(step.term), (*evaluated, None))
-    rule_items: list[tuple[tuple[date, str, str], MessageRule, tuple]] = []
-    for rule in defs.rules:
-        for values in _rule_deadlines(case, rule, defs, cal):
-            rule_items.append(((values[0], rule.key, values[3]), rule, values))
-    for _, rule, values in sorted(rule_items, key=lambda item: item[0]):
-        add(rule.rule, rule.key, rule.description, rule.escalation, str(rule.term), values)
-    return result
+    return [_as_deadline(r) for r in _case_rows(_Case.from_facts(facts, today), today, cal, defs)]
 
 
 def compute_all(
@@ -272,12 +500,8 @@ def compute_all(
     """The deadlines of many cases, ordered by due date, then case, then definition order."""
     cal = calendar or WorkingDayCalendar()
     defs = definitions or load_definitions()
-    items = [
-        (d.due, d.case, i, d)
-        for facts in cases
-        for i, d in enumerate(compute_deadlines(facts, today=today, calendar=cal, definitions=defs))
-    ]
-    return [d for *_, d in sorted(items, key=lambda item: item[:3])]
+    rows = compute_rows((_Case.from_facts(f, today) for f in cases), today=today, calendar=cal, definitions=defs)
+    return [_as_deadline(r) for r in rows]
 
 
 def select_deadlines(
