@@ -15,11 +15,13 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, bindparam, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
 from ijw_gateway.files import NotARegularFile, read_regular_file, xml_files
@@ -43,6 +45,7 @@ from ijw_gateway.ledger.store import (
     aware,
     connect,
     describe_url,
+    explain,
     transaction,
 )
 from ijw_gateway.logging import get_logger
@@ -53,6 +56,10 @@ __all__ = ["MAX_MESSAGE_BYTES", "CaseInfo", "EventResult", "IngestResult", "Ledg
 log = get_logger(__name__)
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+#: ``ingest`` writes this many messages per transaction (each in a SAVEPOINT of its own), or
+#: what it has after INGEST_BATCH_SECONDS, so other writers wait at most that long.
+INGEST_BATCH = 64
+INGEST_BATCH_SECONDS = 0.5
 IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked"]
 Moment = datetime | date
 _KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
@@ -190,6 +197,54 @@ class Ledger:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
 
+    @cached_property
+    def _sql(self) -> dict[str, Any]:
+        """The statements of the write path, built once with bound parameters: SQLAlchemy then
+        neither rebuilds nor re-keys them for every message (most of the cost of a small insert)."""
+        p = bindparam
+        return {
+            "existing": select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(
+                (_MESSAGE.c.berichttype == p("k_type"))
+                & (_MESSAGE.c.afzender == p("k_from"))
+                & (_MESSAGE.c.ontvanger == p("k_to"))
+                & (_MESSAGE.c.identificatie == p("k_id"))
+                & (_MESSAGE.c.retour_op == p("k_retour"))
+            ),
+            "message": self._insert(_MESSAGE)
+            .on_conflict_do_nothing(
+                index_elements=["berichttype", "afzender", "ontvanger", "identificatie", "retour_op"]
+            )
+            .returning(_MESSAGE.c.id),
+            "product": self._insert(_PRODUCT).on_conflict_do_nothing(),
+            "seen": self._insert(_SEEN).on_conflict_do_nothing().returning(_SEEN.c.identificatie),
+            "case_bsn": select(_CASE.c.bsn_hash).where(_CASE.c.id == p("k_case")),
+            "cases_in": select(_CASE.c.id).where(_CASE.c.id.in_(p("k_ids", expanding=True))),
+            "event": self._insert(_EVENT).on_conflict_do_nothing(index_elements=["case_id", "name", "day"]),
+            "answered_heen": select(_MESSAGE.c.id)
+            .where(
+                (_MESSAGE.c.case_id == p("k_case"))
+                & (_MESSAGE.c.berichttype == p("k_type"))
+                & (_MESSAGE.c.identificatie == p("k_id"))
+            )
+            .order_by(_MESSAGE.c.dagtekening.desc(), _MESSAGE.c.id.desc())
+            .limit(1),
+            "answered_request": select(_MESSAGE.c.id)
+            .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
+            .where(
+                (_MESSAGE.c.case_id == p("k_case"))
+                & (_MESSAGE.c.berichttype.in_(("JW315", "JW317")))
+                & (_PRODUCT.c.ref.in_(p("k_refs", expanding=True)))
+            )
+            .order_by(_MESSAGE.c.dagtekening.desc(), _MESSAGE.c.id.desc())
+            .limit(1),
+            "heen": select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger).where(
+                (_MESSAGE.c.berichttype == p("k_type")) & (_MESSAGE.c.identificatie == p("k_id"))
+            ),
+            "by_ref": select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger, _MESSAGE.c.bsn_hash)
+            .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
+            .where(_PRODUCT.c.ref.in_(p("k_refs", expanding=True))),
+        }
+
     def _init_key(self, key: str | bytes | None, key_file: Path | str | None) -> Hasher:
         with transaction(self.engine, self.url) as conn:
             stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
@@ -276,6 +331,49 @@ class Ledger:
         log.info("event recorded" if created else "event already recorded", case=case, route_event=name, day=str(day))
         return EventResult(case=case, event=name, day=day, created=created)
 
+    def record_many(self, events: Iterable[tuple[str, str, Moment]]) -> list[EventResult]:
+        """Record many route events (case, event, at) in one transaction: all or, on any error
+        (an unknown event or case), none. Each is idempotent as with :meth:`record`."""
+        items = []
+        for case, event, at in events:
+            moment = aware(at)
+            items.append((case, event_name(event), local_date(moment), moment))
+        if not items:
+            return []
+        recorded_at = _now()
+        with transaction(self.engine, self.url) as conn:
+            wanted = sorted({c for c, *_ in items})
+            known: set[str] = set()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                known.update(conn.execute(self._sql["cases_in"], {"k_ids": chunk}).scalars())
+            missing = [c for c in wanted if c not in known]
+            if missing:
+                raise LedgerError(f"the ledger has no case {missing[0]!r}"
+                                  + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else "")
+                                  + "; open it first with `ijw ledger open BEPALING`")
+            existing: set[tuple[str, str, date]] = set()
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                existing.update(
+                    (r.case_id, r.name, r.day)
+                    for r in conn.execute(
+                        select(_EVENT.c.case_id, _EVENT.c.name, _EVENT.c.day).where(_EVENT.c.case_id.in_(chunk))
+                    )
+                )
+            results = []
+            rows = []
+            for case, name, day, moment in items:
+                created = (case, name, day) not in existing
+                if created:
+                    existing.add((case, name, day))
+                    rows.append({"case_id": case, "name": name, "day": day, "at": moment, "recorded_at": recorded_at})
+                results.append(EventResult(case=case, event=name, day=day, created=created))
+            if rows:
+                conn.execute(self._sql["event"], rows)
+        log.info("events recorded", events=len(results), created=len(rows))
+        return results
+
     # ------------------------------------------------------------------ messages
     def ingest(
         self,
@@ -284,9 +382,10 @@ class Ledger:
         at: Moment | None = None,
     ) -> list[IngestResult]:
         """Record message files (paths, directories searched for ``*.xml``, or bytes), each
-        linked to its case, each in its own transaction. ``at`` defaults to each message's
-        (retour)dagtekening. Database failures raise LedgerError; a message that is invalid
-        or belongs to no case is reported in its result and not recorded."""
+        linked to its case, each all or nothing (a SAVEPOINT of its own; up to INGEST_BATCH of
+        them share a transaction). ``at`` defaults to each message's (retour)dagtekening.
+        Database failures raise LedgerError (the messages before it stay recorded); a message
+        that is invalid or belongs to no case is reported in its result and not recorded."""
         _check_direction(direction)
         items = [sources] if isinstance(sources, str | Path | bytes | bytearray) else list(sources)
         plan: list[tuple[str, bytes | Path]] = []  # every path is checked before anything is written
@@ -295,21 +394,60 @@ class Ledger:
                 plan.append((f"<bytes {index}>", bytes(item)))
             else:
                 plan.extend((str(p), p) for p in _expand(Path(item)))
-        results: list[IngestResult] = []
-        started = time.perf_counter()
+        from ijw_gateway.api import parse
+
+        results: list[IngestResult | None] = []
+        batch: list[tuple[int, str, Any, bytes]] = []  # (position in results, source, model, bytes)
+        started = batch_started = time.perf_counter()
         for source, content in plan:
             try:
                 data = content if isinstance(content, bytes) else _read_message(content)
+                model = parse(data)
             except UsageError as error:  # vanished, unreadable or too large mid-batch: report it, go on
                 results.append(IngestResult(source=source, status="invalid", detail=str(error)))
                 continue
-            results.append(self._ingest_one(source, data, direction, at))
+            except MessageError as error:
+                results.append(IngestResult(source=source, status="invalid", detail=str(error)))
+                continue
+            batch.append((len(results), source, model, data))
+            results.append(None)
+            if len(batch) >= INGEST_BATCH or time.perf_counter() - batch_started >= INGEST_BATCH_SECONDS:
+                self._store_batch(batch, direction, at, results)
+                batch, batch_started = [], time.perf_counter()
+        if batch:
+            self._store_batch(batch, direction, at, results)
+        done = [r for r in results if r is not None]
         counts: dict[str, int] = {}
-        for result in results:
+        for result in done:
             counts[result.status] = counts.get(result.status, 0) + 1
         log.info("ingested", files=len(plan), direction=direction, seconds=round(time.perf_counter() - started, 3),
                  **counts)
-        return results
+        return done
+
+    def _store_batch(
+        self,
+        batch: list[tuple[int, str, Any, bytes]],
+        direction: Direction,
+        at: Moment | None,
+        results: list[IngestResult | None],
+    ) -> None:
+        """Store parsed messages in one transaction, each in a SAVEPOINT: a database error undoes
+        that message only; the ones before it are committed, then the error is raised."""
+        failed: BaseException | None = None
+        with transaction(self.engine, self.url) as conn:
+            for position, source, model, data in batch:
+                try:
+                    with conn.begin_nested():
+                        results[position] = self._store_in(conn, source, model, data, direction, at)
+                except (DBAPIError, SQLAlchemyError) as error:
+                    failed = error
+                    break
+        for position, *_ in batch:
+            result = results[position]
+            if result is not None and result.status == "recorded":
+                log.info("message recorded", case=result.case, bericht=result.berichttype, direction=direction)
+        if failed is not None:
+            raise LedgerError(explain(failed, self.url))
 
     def link_message(
         self, case: str, message: Any, direction: Direction, at: Moment | None = None
@@ -325,15 +463,6 @@ class Ledger:
             model = message
             data = to_xml(model)
         return self._store("<message>", model, data, direction, at, case=case)
-
-    def _ingest_one(self, source: str, data: bytes, direction: Direction, at: Moment | None) -> IngestResult:
-        from ijw_gateway.api import parse
-
-        try:
-            model = parse(data)
-        except MessageError as error:
-            return IngestResult(source=source, status="invalid", detail=str(error))
-        return self._store(source, model, data, direction, at)
 
     def _store(
         self, source: str, model: Any, data: bytes, direction: Direction, at: Moment | None, case: str | None = None
@@ -359,14 +488,9 @@ class Ledger:
         content_hash = self._hash.content(data)
         moment = aware(at) if at is not None else aware(info.dagtekening)
         base = {"source": source, "berichttype": info.berichttype, "identificatie": info.identificatie}
-        key = (
-            (_MESSAGE.c.berichttype == info.berichttype)
-            & (_MESSAGE.c.afzender == info.afzender)
-            & (_MESSAGE.c.ontvanger == info.ontvanger)
-            & (_MESSAGE.c.identificatie == info.identificatie)
-            & (_MESSAGE.c.retour_op == (info.retour_op or ""))
-        )
-        existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).first()
+        key = {"k_type": info.berichttype, "k_from": info.afzender, "k_to": info.ontvanger,
+               "k_id": info.identificatie, "k_retour": info.retour_op or ""}
+        existing = conn.execute(self._sql["existing"], key).first()
         if existing is not None:
             return _duplicate(base, existing, content_hash)
         try:
@@ -383,31 +507,27 @@ class Ledger:
             return IngestResult(status="unlinked", detail=str(error), **base)
         answers = self._answered(conn, case_id, info)
         new_id = conn.execute(
-            self._insert(_MESSAGE)
-            .values(
-                case_id=case_id,
-                berichttype=info.berichttype,
-                direction=direction,
-                afzender=info.afzender,
-                ontvanger=info.ontvanger,
-                identificatie=info.identificatie,
-                retour_op=info.retour_op or "",
-                dagtekening=info.dagtekening,
-                at=moment,
-                answers_id=answers,
-                verzoek_antwoord=info.verzoek_antwoord,
-                zorgdatum=info.zorgdatum,
-                bsn_hash=bsn_hash,
-                content_hash=content_hash,
-                recorded_at=_now(),
-            )
-            .on_conflict_do_nothing(
-                index_elements=["berichttype", "afzender", "ontvanger", "identificatie", "retour_op"]
-            )
-            .returning(_MESSAGE.c.id)
+            self._sql["message"],
+            {
+                "case_id": case_id,
+                "berichttype": info.berichttype,
+                "direction": direction,
+                "afzender": info.afzender,
+                "ontvanger": info.ontvanger,
+                "identificatie": info.identificatie,
+                "retour_op": info.retour_op or "",
+                "dagtekening": info.dagtekening,
+                "at": moment,
+                "answers_id": answers,
+                "verzoek_antwoord": info.verzoek_antwoord,
+                "zorgdatum": info.zorgdatum,
+                "bsn_hash": bsn_hash,
+                "content_hash": content_hash,
+                "recorded_at": _now(),
+            },
         ).scalar()
         if new_id is None:  # another process recorded it since we looked
-            existing = conn.execute(select(_MESSAGE.c.case_id, _MESSAGE.c.content_hash).where(key)).one()
+            existing = conn.execute(self._sql["existing"], key).one()
             return _duplicate(base, existing, content_hash)
         products = [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
         products += [
@@ -416,7 +536,7 @@ class Ledger:
             if n not in info.referenties
         ]
         if products:
-            conn.execute(self._insert(_PRODUCT).on_conflict_do_nothing(), products)
+            conn.execute(self._sql["product"], products)
         if not info.heenbericht:
             self._claim(conn, info.berichttype, info.afzender, info.identificatie,
                         self._hash.content(content_digest(data).encode()))
@@ -518,11 +638,9 @@ class Ledger:
             & (_SEEN.c.identificatie == identificatie)
         )
         inserted = conn.execute(
-            self._insert(_SEEN)
-            .values(berichttype=berichttype, afzender=afzender, identificatie=identificatie,
-                    content_hash=content_hash, seen_at=_now())
-            .on_conflict_do_nothing()
-            .returning(_SEEN.c.identificatie)
+            self._sql["seen"],
+            {"berichttype": berichttype, "afzender": afzender, "identificatie": identificatie,
+             "content_hash": content_hash, "seen_at": _now()},
         ).scalar()
         if inserted is not None:
             return None
@@ -550,7 +668,7 @@ class Ledger:
                 )
             case_id = case_ids.pop()
             if bsn_hash is not None:
-                case_bsn = conn.execute(select(_CASE.c.bsn_hash).where(_CASE.c.id == case_id)).scalar()
+                case_bsn = conn.execute(self._sql["case_bsn"], {"k_case": case_id}).scalar()
                 if case_bsn != bsn_hash:
                     raise LedgerError(f"{label} names case {case_id} by {how}, but its BSN is another jeugdige's")
             return case_id
@@ -558,26 +676,18 @@ class Ledger:
         # 1. the kenmerk of a bepaling in ReferentieAanbieder (<kenmerk>-<line>) of messages we built
         kenmerken = {m["kenmerk"] for r in info.referenties if (m := _KENMERK_REF.match(r))}
         if kenmerken:
-            found = set(conn.execute(select(_CASE.c.id).where(_CASE.c.id.in_(kenmerken))).scalars())
+            found = set(conn.execute(self._sql["cases_in"], {"k_ids": sorted(kenmerken)}).scalars())
             if (case_id := chosen(found, "the kenmerk in ReferentieAanbieder")) is not None:
                 return case_id
         # 2. a retourbericht: the message it answers
         if info.heenbericht and info.retour_op:
-            rows = conn.execute(
-                select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger).where(
-                    (_MESSAGE.c.berichttype == info.heenbericht) & (_MESSAGE.c.identificatie == info.retour_op)
-                )
-            ).all()
+            rows = conn.execute(self._sql["heen"], {"k_type": info.heenbericht, "k_id": info.retour_op}).all()
             found = {r.case_id for r in rows if {r.afzender, r.ontvanger} == parties}
             if (case_id := chosen(found, f"the {info.heenbericht} it answers")) is not None:
                 return case_id
         # 3. product references (ReferentieAanbieder / ToewijzingNummer) shared with earlier messages
         if info.producten:
-            rows = conn.execute(
-                select(_MESSAGE.c.case_id, _MESSAGE.c.afzender, _MESSAGE.c.ontvanger, _MESSAGE.c.bsn_hash)
-                .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
-                .where(_PRODUCT.c.ref.in_(info.producten))
-            ).all()
+            rows = conn.execute(self._sql["by_ref"], {"k_refs": list(info.producten)}).all()
             found = {
                 r.case_id
                 for r in rows
@@ -611,24 +721,14 @@ class Ledger:
     def _answered(self, conn: Connection, case_id: str, info: MessageInfo) -> int | None:
         """The id of the message this one answers, when it is in the ledger."""
         if info.heenbericht and info.retour_op:
-            query = select(_MESSAGE.c.id).where(
-                (_MESSAGE.c.case_id == case_id)
-                & (_MESSAGE.c.berichttype == info.heenbericht)
-                & (_MESSAGE.c.identificatie == info.retour_op)
-            )
-        elif info.berichttype in ("JW301", "JW319") and info.referenties:
-            query = (
-                select(_MESSAGE.c.id)
-                .join(_PRODUCT, _PRODUCT.c.message_id == _MESSAGE.c.id)
-                .where(
-                    (_MESSAGE.c.case_id == case_id)
-                    & (_MESSAGE.c.berichttype.in_(("JW315", "JW317")))
-                    & (_PRODUCT.c.ref.in_(info.referenties))
-                )
-            )
-        else:
-            return None
-        return conn.execute(query.order_by(_MESSAGE.c.dagtekening.desc(), _MESSAGE.c.id.desc()).limit(1)).scalar()
+            return conn.execute(  # type: ignore[no-any-return]
+                self._sql["answered_heen"], {"k_case": case_id, "k_type": info.heenbericht, "k_id": info.retour_op}
+            ).scalar()
+        if info.berichttype in ("JW301", "JW319") and info.referenties:
+            return conn.execute(  # type: ignore[no-any-return]
+                self._sql["answered_request"], {"k_case": case_id, "k_refs": list(info.referenties)}
+            ).scalar()
+        return None
 
     # ------------------------------------------------------------------ reading
     def facts(self, case: str | None = None) -> list[CaseFacts]:
