@@ -15,6 +15,7 @@ without the write lock. Same results as ``compute_all(Ledger.facts())`` followed
 
 from __future__ import annotations
 
+import gc
 import heapq
 import multiprocessing
 import os
@@ -231,13 +232,17 @@ def ledger_deadlines(
         engine.dispose()  # no pooled connection may be shared with the forked workers
         context = multiprocessing.get_context("fork")
         children = []
-        for id_range in ranges[1:]:
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_worker, daemon=True,
-                                      args=(engine, id_range, today, calendar, definitions, keep, send))
-            process.start()
-            send.close()
-            children.append((process, receive))
+        gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
+        try:
+            for id_range in ranges[1:]:
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_worker, daemon=True,
+                                          args=(engine, id_range, today, calendar, definitions, keep, send))
+                process.start()
+                send.close()
+                children.append((process, receive))
+        finally:
+            gc.unfreeze()
         parts = [_part(engine, ranges[0], None, today, calendar, definitions, keep)]
         for process, receive in children:
             try:
