@@ -17,6 +17,7 @@ import ijw_gateway as ijw
 from ijw_gateway.cli import main
 from ijw_gateway.messages.registry import berichttype_of
 from tests.conftest import OfficialSchemas
+from tests.ledger.report_fixture import assert_html_matches
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = ROOT / "examples" / "demo.yaml"
@@ -126,3 +127,17 @@ def test_a_broken_story_is_refused_before_anything_is_written(
 def test_today_before_the_story_ends_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--dir", str(tmp_path / "out"), "--today", "2026-01-01"]) == 2
     assert "--today 2026-01-01" in capsys.readouterr().err
+
+
+def test_the_demo_report_holds_the_ledgers_numbers(demo: tuple[Path, str]) -> None:
+    directory, _ = demo
+    story = yaml.safe_load(STORY.read_text(encoding="utf-8"))
+    done = subprocess.run([sys.executable, "-m", "ijw_gateway.cli", "ledger", "--db",
+                           f"sqlite:///{directory / 'ijw-ledger.db'}", "report", "--format", "json",
+                           "--today", story["today"].isoformat()],
+                          capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("IJW_")})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["summary"]["cases"] == len(story["cases"])
+    assert assert_html_matches(report, (directory / "report.html").read_text(encoding="utf-8")) > 50
