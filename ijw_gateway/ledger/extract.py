@@ -41,18 +41,20 @@ class MessageInfo:
         return tuple(dict.fromkeys((*self.referenties, *self.toewijzingnummers)))
 
 
-def _walk(node: Any) -> Iterator[tuple[str, Any]]:
-    """(field name, value) of every field below ``node``, depth first, in document order."""
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            value = getattr(node, name, None)
-            if value is None:
-                continue
-            yield name, value
+def _walk(node: BaseModel) -> Iterator[tuple[str, Any]]:
+    """(field name, value) of every field below ``node``, depth first, in document order
+    (recursing only into models and lists: most fields are leaves)."""
+    for name in type(node).model_fields:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        yield name, value
+        if isinstance(value, BaseModel):
             yield from _walk(value)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            yield from _walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    yield from _walk(item)
 
 
 def message_info(message: IjwModel) -> MessageInfo:
@@ -63,7 +65,7 @@ def message_info(message: IjwModel) -> MessageInfo:
         raise UsageError(f"expected an iJw message model, got {type(message).__name__}") from None
     header = message.Header  # type: ignore[attr-defined]
     ident = header.BerichtIdentificatie
-    if kind.heenbericht:
+    if kind.heenbericht and hasattr(header, "IdentificatieRetour"):  # a JW325 has a BerichtIdentificatie of its own
         identificatie, retour_op, dagtekening = str(header.IdentificatieRetour), str(ident.Identificatie), None
         dagtekening = header.DagtekeningRetour
     else:

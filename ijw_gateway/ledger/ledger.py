@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -29,6 +29,7 @@ from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline
 from ijw_gateway.ledger.extract import MessageInfo, message_info
 from ijw_gateway.ledger.facts import AMSTERDAM, CaseFacts, Direction, Event, MessageFact, event_name, local_date
+from ijw_gateway.ledger.prepare import Prepared, PreparePool, prepare, prepare_model, worker_count
 from ijw_gateway.ledger.privacy import Hasher, load_key
 from ijw_gateway.ledger.routes import Definitions, load_definitions
 from ijw_gateway.ledger.schema import ensure_schema
@@ -48,8 +49,8 @@ from ijw_gateway.ledger.store import (
     explain,
     transaction,
 )
+from ijw_gateway.ledger.writer import RawCursor, driver_errors, marks, savepoint
 from ijw_gateway.logging import get_logger
-from ijw_gateway.messages.identificatie import content_digest
 
 __all__ = ["MAX_MESSAGE_BYTES", "CaseInfo", "EventResult", "IngestResult", "Ledger", "ledger_url"]
 
@@ -60,6 +61,8 @@ MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 #: what it has after INGEST_BATCH_SECONDS, so other writers wait at most that long.
 INGEST_BATCH = 64
 INGEST_BATCH_SECONDS = 0.5
+#: From this many messages on, ``ingest`` parses in worker processes (prepare.py) while it stores.
+INGEST_PARALLEL_MIN = 32
 IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked"]
 Moment = datetime | date
 _KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
@@ -72,6 +75,19 @@ _META: Table = MetaRow.__table__  # type: ignore[assignment]
 _SEEN: Table = SeenIdentificatieRow.__table__  # type: ignore[assignment]
 _NUMMER: Table = ToewijzingNummerRow.__table__  # type: ignore[assignment]
 MAX_TOEWIJZINGNUMMER = 999_999_999  # LDT_Nummer
+
+# The write path's statements on the DB-API cursor (writer.RawCursor); the natural keys as in store.py.
+_SQL_EXISTING = ("SELECT case_id, content_hash FROM ledger_message WHERE berichttype = ? AND afzender = ? "
+                 "AND ontvanger = ? AND identificatie = ? AND retour_op = ?")
+_SQL_MESSAGE = (
+    'INSERT INTO ledger_message (case_id, berichttype, direction, afzender, ontvanger, identificatie, retour_op, '
+    'dagtekening, "at", answers_id, verzoek_antwoord, zorgdatum, bsn_hash, content_hash, recorded_at) '
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (berichttype, afzender, ontvanger, identificatie, retour_op) DO NOTHING RETURNING id"
+)
+_SQL_PRODUCT = "INSERT INTO ledger_message_product (message_id, ref, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+_SQL_SEEN = ("INSERT INTO ledger_identificatie (berichttype, afzender, identificatie, content_hash, seen_at) "
+             "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING identificatie")
 
 
 def ledger_url(url: str | None = None) -> str:
@@ -170,6 +186,7 @@ class Ledger:
         self.calendar = calendar or WorkingDayCalendar()
         self.definitions = definitions or load_definitions()
         self.engine = connect(self.url)
+        self._workers: PreparePool[bytes | Path] | None = None
         try:
             self.revision = ensure_schema(self.engine, self.url)
             self._hash = self._init_key(key, key_file)
@@ -179,6 +196,9 @@ class Ledger:
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
         self.engine.dispose()
 
     def __enter__(self) -> Ledger:
@@ -342,35 +362,37 @@ class Ledger:
             return []
         recorded_at = _now()
         with transaction(self.engine, self.url) as conn:
+            cur = RawCursor(conn)
             wanted = sorted({c for c, *_ in items})
             known: set[str] = set()
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                known.update(conn.execute(self._sql["cases_in"], {"k_ids": chunk}).scalars())
+                known.update(r[0] for r in cur.all(f"SELECT id FROM ledger_case WHERE id IN ({marks(len(chunk))})",
+                                                   chunk))
             missing = [c for c in wanted if c not in known]
             if missing:
                 raise LedgerError(f"the ledger has no case {missing[0]!r}"
                                   + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else "")
                                   + "; open it first with `ijw ledger open BEPALING`")
-            existing: set[tuple[str, str, date]] = set()
+            existing: set[tuple[Any, ...]] = set()  # (case, name, day as the column holds it)
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
-                existing.update(
-                    (r.case_id, r.name, r.day)
-                    for r in conn.execute(
-                        select(_EVENT.c.case_id, _EVENT.c.name, _EVENT.c.day).where(_EVENT.c.case_id.in_(chunk))
-                    )
-                )
+                existing.update(cur.all(
+                    f"SELECT case_id, name, day FROM ledger_event WHERE case_id IN ({marks(len(chunk))})", chunk
+                ))
             results = []
             rows = []
+            stamp = cur.moment(recorded_at)
             for case, name, day, moment in items:
-                created = (case, name, day) not in existing
+                key = (case, name, cur.day(day))
+                created = key not in existing
                 if created:
-                    existing.add((case, name, day))
-                    rows.append({"case_id": case, "name": name, "day": day, "at": moment, "recorded_at": recorded_at})
+                    existing.add(key)
+                    rows.append((*key, cur.moment(moment), stamp))
                 results.append(EventResult(case=case, event=name, day=day, created=created))
-            if rows:
-                conn.execute(self._sql["event"], rows)
+            cur.many('INSERT INTO ledger_event (case_id, name, day, "at", recorded_at) VALUES (?, ?, ?, ?, ?) '
+                     "ON CONFLICT (case_id, name, day) DO NOTHING", rows)
+            cur.close()
         log.info("events recorded", events=len(results), created=len(rows))
         return results
 
@@ -394,22 +416,14 @@ class Ledger:
                 plan.append((f"<bytes {index}>", bytes(item)))
             else:
                 plan.extend((str(p), p) for p in _expand(Path(item)))
-        from ijw_gateway.api import parse
-
         results: list[IngestResult | None] = []
-        batch: list[tuple[int, str, Any, bytes]] = []  # (position in results, source, model, bytes)
+        batch: list[tuple[int, str, Prepared]] = []  # (position in results, source, prepared message)
         started = batch_started = time.perf_counter()
-        for source, content in plan:
-            try:
-                data = content if isinstance(content, bytes) else _read_message(content)
-                model = parse(data)
-            except UsageError as error:  # vanished, unreadable or too large mid-batch: report it, go on
-                results.append(IngestResult(source=source, status="invalid", detail=str(error)))
+        for source, prepared in self._prepared(plan):
+            if isinstance(prepared, str):  # vanished, unreadable, too large or not a valid message: go on
+                results.append(IngestResult(source=source, status="invalid", detail=prepared))
                 continue
-            except MessageError as error:
-                results.append(IngestResult(source=source, status="invalid", detail=str(error)))
-                continue
-            batch.append((len(results), source, model, data))
+            batch.append((len(results), source, prepared))
             results.append(None)
             if len(batch) >= INGEST_BATCH or time.perf_counter() - batch_started >= INGEST_BATCH_SECONDS:
                 self._store_batch(batch, direction, at, results)
@@ -424,9 +438,24 @@ class Ledger:
                  **counts)
         return done
 
+    def _prepared(self, plan: Sequence[tuple[str, bytes | Path]]) -> Iterator[tuple[str, Prepared | str]]:
+        """Each message parsed and hashed (or why it is invalid), in order: in worker processes
+        for INGEST_PARALLEL_MIN messages or more, where there is a second core."""
+        if len(plan) >= INGEST_PARALLEL_MIN and self._workers is None and (workers := worker_count()):
+            self.engine.dispose()  # no pooled connection may be shared with the forked workers
+            self._workers = PreparePool(self._hash, workers, _message_bytes)
+        if len(plan) >= INGEST_PARALLEL_MIN and self._workers is not None:
+            yield from self._workers.run(plan)
+            return
+        for source, content in plan:
+            try:
+                yield source, prepare(_message_bytes(content), self._hash)
+            except (UsageError, MessageError) as error:  # vanished, unreadable or too large mid-batch
+                yield source, str(error)
+
     def _store_batch(
         self,
-        batch: list[tuple[int, str, Any, bytes]],
+        batch: list[tuple[int, str, Prepared]],
         direction: Direction,
         at: Moment | None,
         results: list[IngestResult | None],
@@ -435,13 +464,16 @@ class Ledger:
         that message only; the ones before it are committed, then the error is raised."""
         failed: BaseException | None = None
         with transaction(self.engine, self.url) as conn:
-            for position, source, model, data in batch:
+            cur = RawCursor(conn)
+            db_errors = (DBAPIError, SQLAlchemyError, driver_errors(conn))
+            for position, source, prepared in batch:
                 try:
-                    with conn.begin_nested():
-                        results[position] = self._store_in(conn, source, model, data, direction, at)
-                except (DBAPIError, SQLAlchemyError) as error:
+                    with savepoint(cur):
+                        results[position] = self._store_raw(conn, cur, source, prepared, direction, at, None)
+                except db_errors as error:
                     failed = error
                     break
+            cur.close()
         for position, *_ in batch:
             result = results[position]
             if result is not None and result.status == "recorded":
@@ -482,15 +514,31 @@ class Ledger:
         direction: Direction,
         at: Moment | None,
         case: str | None = None,
+        raw: RawCursor | None = None,
     ) -> IngestResult:
-        info = message_info(model)
-        bsn_hash = self._hash.bsn(info.bsn) if info.bsn else None
-        content_hash = self._hash.content(data)
+        cur = raw or RawCursor(conn)
+        try:
+            return self._store_raw(conn, cur, source, prepare_model(model, data, self._hash), direction, at, case)
+        finally:
+            if raw is None:
+                cur.close()
+
+    def _store_raw(
+        self,
+        conn: Connection,
+        cur: RawCursor,
+        source: str,
+        prepared: Prepared,
+        direction: Direction,
+        at: Moment | None,
+        case: str | None,
+    ) -> IngestResult:
+        """One message, its products and its TR056 claim, on the DB-API cursor (see writer.py)."""
+        info, bsn_hash, content_hash = prepared.info, prepared.bsn_hash, prepared.content_hash
         moment = aware(at) if at is not None else aware(info.dagtekening)
         base = {"source": source, "berichttype": info.berichttype, "identificatie": info.identificatie}
-        key = {"k_type": info.berichttype, "k_from": info.afzender, "k_to": info.ontvanger,
-               "k_id": info.identificatie, "k_retour": info.retour_op or ""}
-        existing = conn.execute(self._sql["existing"], key).first()
+        key = (info.berichttype, info.afzender, info.ontvanger, info.identificatie, info.retour_op or "")
+        existing = cur.one(_SQL_EXISTING, key)
         if existing is not None:
             return _duplicate(base, existing, content_hash)
         try:
@@ -500,46 +548,29 @@ class Ledger:
                     raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
                 case_id = case
             else:
-                case_id = self._find_case(conn, info, bsn_hash)
+                case_id = self._find_case(cur, info, bsn_hash)
         except LedgerError as error:
             if case is not None:
                 raise
             return IngestResult(status="unlinked", detail=str(error), **base)
-        answers = self._answered(conn, case_id, info)
-        new_id = conn.execute(
-            self._sql["message"],
-            {
-                "case_id": case_id,
-                "berichttype": info.berichttype,
-                "direction": direction,
-                "afzender": info.afzender,
-                "ontvanger": info.ontvanger,
-                "identificatie": info.identificatie,
-                "retour_op": info.retour_op or "",
-                "dagtekening": info.dagtekening,
-                "at": moment,
-                "answers_id": answers,
-                "verzoek_antwoord": info.verzoek_antwoord,
-                "zorgdatum": info.zorgdatum,
-                "bsn_hash": bsn_hash,
-                "content_hash": content_hash,
-                "recorded_at": _now(),
-            },
-        ).scalar()
-        if new_id is None:  # another process recorded it since we looked
-            existing = conn.execute(self._sql["existing"], key).one()
+        answers = self._answered(cur, case_id, info)
+        inserted = cur.one(
+            _SQL_MESSAGE,
+            (case_id, info.berichttype, direction, info.afzender, info.ontvanger, info.identificatie,
+             info.retour_op or "", cur.day(info.dagtekening), cur.moment(moment), answers, info.verzoek_antwoord,
+             cur.day(info.zorgdatum), bsn_hash, content_hash, cur.moment(_now())),
+        )
+        if inserted is None:  # another process recorded it since we looked
+            existing = cur.one(_SQL_EXISTING, key)
+            if existing is None:
+                raise LedgerError(f"{info.berichttype} {info.identificatie} could not be recorded; try again")
             return _duplicate(base, existing, content_hash)
-        products = [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
-        products += [
-            {"message_id": new_id, "ref": n, "kind": "TN"}
-            for n in info.toewijzingnummers
-            if n not in info.referenties
-        ]
-        if products:
-            conn.execute(self._sql["product"], products)
+        new_id = inserted[0]
+        products = [(new_id, r, "RA") for r in info.referenties]
+        products += [(new_id, n, "TN") for n in info.toewijzingnummers if n not in info.referenties]
+        cur.many(_SQL_PRODUCT, products)
         if not info.heenbericht:
-            self._claim(conn, info.berichttype, info.afzender, info.identificatie,
-                        self._hash.content(content_digest(data).encode()))
+            self._claim(conn, info.berichttype, info.afzender, info.identificatie, prepared.claim_hash, raw=cur)
         return IngestResult(status="recorded", case=case_id, **base)
 
     def record_messages(
@@ -630,20 +661,24 @@ class Ledger:
             return self._claim(conn, berichttype, afzender, identificatie, self._hash.content(digest.encode()))
 
     def _claim(
-        self, conn: Connection, berichttype: str, afzender: str, identificatie: str, content_hash: str
+        self, conn: Connection, berichttype: str, afzender: str, identificatie: str, content_hash: str,
+        raw: RawCursor | None = None,
     ) -> datetime | None:
+        if raw is not None:
+            inserted = raw.one(_SQL_SEEN, (berichttype, afzender, identificatie, content_hash, raw.moment(_now())))
+        else:
+            inserted = conn.execute(
+                self._sql["seen"],
+                {"berichttype": berichttype, "afzender": afzender, "identificatie": identificatie,
+                 "content_hash": content_hash, "seen_at": _now()},
+            ).scalar()
+        if inserted is not None:
+            return None
         key = (
             (_SEEN.c.berichttype == berichttype)
             & (_SEEN.c.afzender == afzender)
             & (_SEEN.c.identificatie == identificatie)
         )
-        inserted = conn.execute(
-            self._sql["seen"],
-            {"berichttype": berichttype, "afzender": afzender, "identificatie": identificatie,
-             "content_hash": content_hash, "seen_at": _now()},
-        ).scalar()
-        if inserted is not None:
-            return None
         row = conn.execute(select(_SEEN.c.content_hash, _SEEN.c.seen_at).where(key)).one()
         if row.content_hash == content_hash:
             return None
@@ -652,11 +687,12 @@ class Ledger:
             return None
         return row.seen_at  # type: ignore[no-any-return]
 
-    def _find_case(self, conn: Connection, info: MessageInfo, bsn_hash: str | None) -> str:
+    def _find_case(self, cur: RawCursor, info: MessageInfo, bsn_hash: str | None) -> str:
         """The case of a message: by our kenmerk in its references, by the message it answers,
         by shared product references, and last by the hashed BSN and the gemeente."""
         label = f"{info.berichttype} {info.identificatie}"
         parties = {info.afzender, info.ontvanger}
+        case_bsn: dict[str, str] = {}  # the jeugdige of cases read already (a case's bsn_hash never changes)
 
         def chosen(case_ids: set[str], how: str) -> str | None:
             if not case_ids:
@@ -668,48 +704,60 @@ class Ledger:
                 )
             case_id = case_ids.pop()
             if bsn_hash is not None:
-                case_bsn = conn.execute(self._sql["case_bsn"], {"k_case": case_id}).scalar()
-                if case_bsn != bsn_hash:
+                if case_id not in case_bsn:
+                    row = cur.one("SELECT bsn_hash FROM ledger_case WHERE id = ?", (case_id,))
+                    if row is not None:
+                        case_bsn[case_id] = row[0]
+                if case_bsn.get(case_id) != bsn_hash:
                     raise LedgerError(f"{label} names case {case_id} by {how}, but its BSN is another jeugdige's")
             return case_id
 
         # 1. the kenmerk of a bepaling in ReferentieAanbieder (<kenmerk>-<line>) of messages we built
         kenmerken = {m["kenmerk"] for r in info.referenties if (m := _KENMERK_REF.match(r))}
         if kenmerken:
-            found = set(conn.execute(self._sql["cases_in"], {"k_ids": sorted(kenmerken)}).scalars())
+            ids = sorted(kenmerken)
+            case_bsn.update(cur.all(f"SELECT id, bsn_hash FROM ledger_case WHERE id IN ({marks(len(ids))})", ids))
+            found = set(case_bsn)
             if (case_id := chosen(found, "the kenmerk in ReferentieAanbieder")) is not None:
                 return case_id
         # 2. a retourbericht: the message it answers
         if info.heenbericht and info.retour_op:
-            rows = conn.execute(self._sql["heen"], {"k_type": info.heenbericht, "k_id": info.retour_op}).all()
-            found = {r.case_id for r in rows if {r.afzender, r.ontvanger} == parties}
+            # afzender and ontvanger narrow it on the unique key's index (the check below stays the same)
+            rows = cur.all(
+                "SELECT case_id, afzender, ontvanger FROM ledger_message WHERE berichttype = ? "
+                "AND afzender IN (?, ?) AND ontvanger IN (?, ?) AND identificatie = ?",
+                (info.heenbericht, info.afzender, info.ontvanger, info.afzender, info.ontvanger, info.retour_op),
+            )
+            found = {case_id for case_id, afzender, ontvanger in rows if {afzender, ontvanger} == parties}
             if (case_id := chosen(found, f"the {info.heenbericht} it answers")) is not None:
                 return case_id
         # 3. product references (ReferentieAanbieder / ToewijzingNummer) shared with earlier messages
         if info.producten:
-            rows = conn.execute(self._sql["by_ref"], {"k_refs": list(info.producten)}).all()
+            refs = list(info.producten)
+            rows = cur.all(
+                "SELECT m.case_id, m.afzender, m.ontvanger, m.bsn_hash FROM ledger_message m "
+                "JOIN ledger_message_product p ON p.message_id = m.id "
+                f"WHERE p.ref IN ({marks(len(refs))})", refs,
+            )
             found = {
-                r.case_id
-                for r in rows
-                if {r.afzender, r.ontvanger} == parties
-                and (bsn_hash is None or r.bsn_hash is None or r.bsn_hash == bsn_hash)
+                case_id
+                for case_id, afzender, ontvanger, row_bsn in rows
+                if {afzender, ontvanger} == parties
+                and (bsn_hash is None or row_bsn is None or row_bsn == bsn_hash)
             }
             if (case_id := chosen(found, "ReferentieAanbieder / ToewijzingNummer")) is not None:
                 return case_id
         # 4. the hashed BSN, within the gemeente of the message; open cases first
         if bsn_hash is not None:
-            rows = conn.execute(
-                select(_CASE.c.id).where((_CASE.c.bsn_hash == bsn_hash) & (_CASE.c.gemeente.in_(parties)))
-            ).all()
-            found = {r.id for r in rows}
+            gemeenten = sorted(parties)
+            rows = cur.all(f"SELECT id FROM ledger_case WHERE bsn_hash = ? AND gemeente IN ({marks(len(gemeenten))})",
+                           [bsn_hash, *gemeenten])
+            found = {r[0] for r in rows}
             if len(found) > 1:
-                closed = set(
-                    conn.execute(
-                        select(_EVENT.c.case_id).where(
-                            _EVENT.c.case_id.in_(found) & (_EVENT.c.name == "afgesloten")
-                        )
-                    ).scalars()
-                )
+                ids = sorted(found)
+                closed = {r[0] for r in cur.all(
+                    f"SELECT case_id FROM ledger_event WHERE case_id IN ({marks(len(ids))}) AND name = 'afgesloten'",
+                    ids)}
                 found = (found - closed) or found
             if (case_id := chosen(found, "BSN and gemeente")) is not None:
                 return case_id
@@ -718,17 +766,22 @@ class Ledger:
             "BSN of this gemeente); open the case of its bepaling first"
         )
 
-    def _answered(self, conn: Connection, case_id: str, info: MessageInfo) -> int | None:
+    def _answered(self, cur: RawCursor, case_id: str, info: MessageInfo) -> int | None:
         """The id of the message this one answers, when it is in the ledger."""
+        row = None
         if info.heenbericht and info.retour_op:
-            return conn.execute(  # type: ignore[no-any-return]
-                self._sql["answered_heen"], {"k_case": case_id, "k_type": info.heenbericht, "k_id": info.retour_op}
-            ).scalar()
-        if info.berichttype in ("JW301", "JW319") and info.referenties:
-            return conn.execute(  # type: ignore[no-any-return]
-                self._sql["answered_request"], {"k_case": case_id, "k_refs": list(info.referenties)}
-            ).scalar()
-        return None
+            row = cur.one(
+                "SELECT id FROM ledger_message WHERE case_id = ? AND berichttype = ? AND identificatie = ? "
+                "ORDER BY dagtekening DESC, id DESC LIMIT 1", (case_id, info.heenbericht, info.retour_op),
+            )
+        elif info.berichttype in ("JW301", "JW319") and info.referenties:
+            refs = list(info.referenties)
+            row = cur.one(
+                "SELECT m.id FROM ledger_message m JOIN ledger_message_product p ON p.message_id = m.id "
+                f"WHERE m.case_id = ? AND m.berichttype IN ('JW315', 'JW317') AND p.ref IN ({marks(len(refs))}) "
+                "ORDER BY m.dagtekening DESC, m.id DESC LIMIT 1", [case_id, *refs],
+            )
+        return None if row is None else int(row[0])
 
     # ------------------------------------------------------------------ reading
     def facts(self, case: str | None = None) -> list[CaseFacts]:
@@ -842,12 +895,14 @@ def _bepaling(bepaling: Any) -> Any:
     raise UsageError(f"expected a bepaling file, Bepaling or mapping, got {type(bepaling).__name__}")
 
 
-def _duplicate(base: dict[str, Any], existing: Any, content_hash: str) -> IngestResult:
-    if existing.content_hash == content_hash:
-        return IngestResult(status="duplicate", case=existing.case_id, **base)
+def _duplicate(base: dict[str, Any], existing: tuple[Any, ...], content_hash: str) -> IngestResult:
+    """``existing``: (case_id, content_hash) of the message already recorded under its key."""
+    case_id, stored_hash = existing
+    if stored_hash == content_hash:
+        return IngestResult(status="duplicate", case=case_id, **base)
     return IngestResult(
         status="conflict",
-        case=existing.case_id,
+        case=case_id,
         detail="the ledger already has a different message under this sender, type and identificatie; kept the first",
         **base,
     )
@@ -864,6 +919,10 @@ def _expand(path: Path) -> Sequence[Path]:
     if not path.is_file():
         raise UsageError(f"{path}: no such file or directory")
     return [path]
+
+
+def _message_bytes(content: bytes | Path) -> bytes:
+    return content if isinstance(content, bytes) else _read_message(content)
 
 
 def _read_message(path: Path) -> bytes:

@@ -4,12 +4,14 @@ batches (each message all or nothing, results in input order). SQLite and Postgr
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ijw_gateway.errors import LedgerError, UsageError
 from ijw_gateway.ledger import Ledger
 from ijw_gateway.ledger import ledger as ledger_module
+from ijw_gateway.ledger import prepare as prepare_module
 from tests.ledger import builders as b
 
 ARNHEM = "0202"
@@ -54,3 +56,44 @@ def test_ingest_in_batches_keeps_order_and_each_message_whole(ledger_url: str,
         assert [r.source for r in results] == [f"<bytes {i}>" for i in range(1, 10)]
         assert ledger.counts() == {"cases": 2, "events": 0, "messages": 7, "products": 7}
         assert [r.status for r in ledger.ingest(messages, "received")].count("duplicate") == 8
+
+
+@pytest.mark.parametrize("parallel_min", [1, 10_000], ids=["workers", "in-process"])
+def test_ingest_in_worker_processes_gives_the_same_results(ledger_url: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, parallel_min: int) -> None:
+    """Parsing in forked workers (prepare.py) changes nothing: order, statuses, conflicts, invalid
+    and vanished files; the workers hand back hashes, never the BSN."""
+    monkeypatch.setattr(ledger_module, "INGEST_PARALLEL_MIN", parallel_min)
+    monkeypatch.setattr(prepare_module, "WINDOW", 2)
+    monkeypatch.setattr(prepare_module, "IN_FLIGHT", 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(9):
+        kenmerk, bsn = CASES[i % 2]
+        (folder / f"m{i:02d}.xml").write_bytes(b.jw315(f"PAR-{i:04d}", date(2026, 5, 4), bsn, ARNHEM, [f"{kenmerk}-1"]))
+    (folder / "m04.xml").write_bytes(b"<not xml")
+    other = b.jw315("PAR-0000", date(2026, 5, 5), CASES[0][1], ARNHEM, ["K-BULK-1-2"])
+    (folder / "m09.xml").write_bytes(other)  # another message under an identificatie already used: a conflict
+    real_expand = ledger_module._expand
+
+    def expand_then_delete(path: Path) -> list[Path]:
+        files = list(real_expand(path))
+        files[6].unlink()  # vanishes between listing and reading
+        return files
+
+    monkeypatch.setattr(ledger_module, "_expand", expand_then_delete)
+    with Ledger(ledger_url) as ledger:
+        _open(ledger)
+        results = ledger.ingest(folder, "received")
+        assert [r.status for r in results] == (["recorded"] * 4 + ["invalid", "recorded", "invalid"]
+                                               + ["recorded"] * 2 + ["conflict"])
+        assert [Path(r.source).name for r in results] == [f"m{i:02d}.xml" for i in range(10)]
+        assert ledger.counts() == {"cases": 2, "events": 0, "messages": 7, "products": 7}
+        if parallel_min == 1 and ledger._workers is not None:
+            prepared = list(ledger._workers.run([("x", folder / "m00.xml")]))
+            assert isinstance(prepared[0][1], prepare_module.Prepared) and prepared[0][1].info.bsn is None
+    monkeypatch.setattr(ledger_module, "_expand", real_expand)
+    with Ledger(ledger_url) as ledger:  # a re-run changes nothing
+        statuses = [r.status for r in ledger.ingest(folder, "received")]
+        assert statuses == ["duplicate"] * 4 + ["invalid"] + ["duplicate"] * 3 + ["conflict"]
+        assert ledger.counts()["messages"] == 7

@@ -1,0 +1,136 @@
+"""Ingest's CPU work before the database: message bytes → :class:`Prepared` (what the ledger
+keeps of the message, and keyed hashes), in this process or in a few forked workers.
+
+Parsing (safe parse, XSD, model) costs more than storing, so a large ingest parses in
+worker processes while the parent, the only writer, stores what they return in order.
+The BSN never leaves a worker: only its keyed hash does.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any, Generic, TypeVar
+
+from ijw_gateway.errors import MessageError, UsageError
+from ijw_gateway.ledger.extract import MessageInfo, message_info
+from ijw_gateway.ledger.privacy import Hasher
+from ijw_gateway.messages.identificatie import content_digest
+
+__all__ = ["PreparePool", "Prepared", "prepare", "prepare_model", "worker_count"]
+
+#: Messages per task of a worker, and tasks handed out ahead, so parsing and storing overlap.
+WINDOW = 8
+IN_FLIGHT = 16
+MAX_WORKERS = 4
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed message as the ledger stores it; ``info.bsn`` is always None."""
+
+    info: MessageInfo
+    bsn_hash: str | None
+    content_hash: str
+    claim_hash: str  # keyed hash of the content digest: the TR056 claim (ledger_identificatie)
+
+
+def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
+    info = message_info(model)
+    return Prepared(
+        info=replace(info, bsn=None),
+        bsn_hash=hasher.bsn(info.bsn) if info.bsn else None,
+        content_hash=hasher.content(data),
+        claim_hash=hasher.content(content_digest(data).encode()),
+    )
+
+
+def prepare(data: bytes, hasher: Hasher) -> Prepared:
+    """Parse and prepare one message; MessageError when it is not a valid iJw message."""
+    from ijw_gateway.api import parse
+
+    return prepare_model(parse(data), data, hasher)
+
+
+def worker_count() -> int:
+    """Worker processes for a large ingest: one per core (at most MAX_WORKERS), 0 without fork or a second core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return min(cores, MAX_WORKERS)
+
+
+_HASHER: Hasher | None = None
+_READ: Callable[[Any], bytes] | None = None
+
+
+def _init(hasher: Hasher, read: Callable[[Any], bytes], parent: int) -> None:
+    global _HASHER, _READ
+    _HASHER, _READ = hasher, read
+
+    def watch() -> None:  # a parent killed mid-ingest leaves no workers behind
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _work(content: Any) -> Prepared | str:
+    assert _HASHER is not None and _READ is not None
+    try:
+        return prepare(_READ(content), _HASHER)
+    except (UsageError, MessageError) as error:  # vanished, unreadable, too large, not a valid message
+        return str(error)
+
+
+class PreparePool(Generic[T]):
+    """Forked workers that read and prepare messages for one Ledger, kept between its ingest calls.
+
+    ``read`` gives the bytes of a content (a path, or bytes as they are), UsageError when it
+    has none; it runs in the workers.
+    """
+
+    def __init__(self, hasher: Hasher, workers: int, read: Callable[[T], bytes]) -> None:
+        context = multiprocessing.get_context("fork")
+        gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
+        try:
+            self.pool: Pool = context.Pool(workers, initializer=_init, initargs=(hasher, read, os.getpid()))
+        finally:
+            gc.unfreeze()
+        self.workers = workers
+
+    def run(self, items: Sequence[tuple[str, T]]) -> Iterator[tuple[str, Prepared | str]]:
+        """(source, content) → (source, Prepared or why it is invalid), in order; up to
+        IN_FLIGHT windows are parsed ahead of what the caller is storing."""
+        pending: deque[tuple[Sequence[tuple[str, T]], AsyncResult[list[Prepared | str]]]] = deque()
+        for start in range(0, len(items), WINDOW):
+            window = items[start:start + WINDOW]
+            pending.append((window, self.pool.map_async(_work, [content for _, content in window], chunksize=WINDOW)))
+            if len(pending) >= IN_FLIGHT:
+                yield from _drain(*pending.popleft())
+        while pending:
+            yield from _drain(*pending.popleft())
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _drain(
+    window: Sequence[tuple[str, Any]], result: AsyncResult[list[Prepared | str]]
+) -> Iterator[tuple[str, Prepared | str]]:
+    for (source, _), prepared in zip(window, result.get(), strict=True):
+        yield source, prepared
