@@ -9,12 +9,22 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = Path(os.environ.get("IJW_REFERENCE", ROOT.parent / "shared" / "reference"))
 OFFICIAL_XSD = REFERENCE / "ijw-3.2" / "xsd"
 OFFICIAL_EXAMPLES = REFERENCE / "ijw-3.2" / "berichten"
+
+
+settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The long fuzzing run: ``IJW_FUZZ=1`` or ``pytest -m fuzz`` loads the hypothesis profile ``fuzz``."""
+    if os.environ.get("IJW_FUZZ") == "1" or "fuzz" in (config.getoption("markexpr", "") or ""):
+        settings.load_profile("fuzz")
 
 
 def require_reference() -> Path:

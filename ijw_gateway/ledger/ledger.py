@@ -470,6 +470,8 @@ class Ledger:
                 try:
                     with savepoint(cur):
                         results[position] = self._store_raw(conn, cur, source, prepared, direction, at, None)
+                except UsageError as error:  # a (retour)dagtekening outside the ledger's dates: this one only
+                    results[position] = IngestResult(source=source, status="invalid", detail=str(error))
                 except db_errors as error:
                     failed = error
                     break

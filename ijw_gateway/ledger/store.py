@@ -25,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel, create_engine
 
-from ijw_gateway.errors import LedgerError
+from ijw_gateway.errors import LedgerError, UsageError
 from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.logging import get_logger
 
@@ -55,8 +55,20 @@ PG_MIGRATION_LOCK = 0x1A5_1ED6E  # pg_advisory_xact_lock key of schema migration
 PG_COUNTER_LOCK = 0x1A5_C0000  # + CBS gemeentecode: the lock of one gemeente's ToewijzingNummer counter
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+"""Moments the ledger records: its working-day calendar must reach every deadline counted from them."""
+
+
 def aware(moment: datetime | date) -> datetime:
-    """A moment as an aware datetime: a date is local midnight, a naive datetime Amsterdam time."""
+    """A moment as an aware datetime: a date is local midnight, a naive datetime Amsterdam time.
+
+    A moment outside EARLIEST..LATEST is a UsageError: once recorded, no deadline of its case
+    could be computed and the ledger's status would fail from then on.
+    """
+    day = moment.date() if isinstance(moment, datetime) else moment
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"{moment.isoformat()} lies outside the dates the ledger can keep deadlines for "
+                         f"(expected {EARLIEST} to {LATEST})")
     if not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
     if moment.tzinfo is None or moment.utcoffset() is None:

@@ -45,7 +45,7 @@ def message_namespace(number: str) -> Namespace:
 
 XsdBase = Literal["string", "integer", "date", "time"]
 
-_NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters outside XML 1.0's Char production: no XML document can carry them."""
 
 _PY_TYPE: dict[str, type] = {"string": str, "integer": int, "date": date, "time": time}
@@ -134,7 +134,7 @@ class SimpleType:
         return value
 
     def _check_own(self, value: Any) -> None:
-        if isinstance(value, str) and (bad := _NOT_XML_CHAR.search(value)):
+        if isinstance(value, str) and (bad := NOT_XML_CHAR.search(value)):
             raise PydanticCustomError(
                 "xml_char", "character {code} cannot appear in an XML document", {"code": f"U+{ord(bad.group()):04X}"}
             )

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from stdnum.nl import bsn as _bsn
 
 from ijw_gateway.errors import BepalingError, BepalingFileError, DataError
+from ijw_gateway.messages.xsd import NOT_XML_CHAR
 from ijw_gateway.tussentaal import duur as _duur
 from ijw_gateway.tussentaal._bestanden import load_yaml_text, read_text
 from ijw_gateway.tussentaal.omvang import EENHEID_CODES, FREQUENTIE_CODES, MAX_VOLUME, fysiek_maximum
@@ -54,18 +55,24 @@ def _catalog(info: ValidationInfo) -> Any:
     return ctx.get("catalog") or default_catalog()
 
 
+EERSTE_DATUM, LAATSTE_DATUM = date(1900, 1, 1), date(2199, 12, 31)
+"""Dates a bepaling may hold: the years the ledger's calendar covers (the CLI's date options take the same)."""
+
+
 def _strikte_datum(value: Any) -> date:
     """A date from YAML (date) or JSON (``"YYYY-MM-DD"``); nothing else."""
     if isinstance(value, datetime):
         raise ValueError("a date YYYY-MM-DD without a time")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError("an existing calendar date YYYY-MM-DD") from None
-    raise ValueError("a date YYYY-MM-DD")
+    if not isinstance(value, date):
+        raise ValueError("a date YYYY-MM-DD")
+    if not EERSTE_DATUM <= value <= LAATSTE_DATUM:
+        raise ValueError(f"a date between {EERSTE_DATUM} and {LAATSTE_DATUM}")
+    return value
 
 
 def _tekst(value: Any, *, max_len: int, wat: str = "a text") -> str:
@@ -76,6 +83,8 @@ def _tekst(value: Any, *, max_len: int, wat: str = "a text") -> str:
         raise ValueError(f"{wat}, not empty")
     if len(text) > max_len:
         raise ValueError(f"{wat} of at most {max_len} characters (it has {len(text)})")
+    if bad := NOT_XML_CHAR.search(text):
+        raise ValueError(f"{wat} without control characters (it has U+{ord(bad.group()):04X})")
     return text
 
 
@@ -398,6 +407,8 @@ def _ruwe_regel_problemen(raw: Any) -> list[tuple[str, Any, str]]:
             return None
 
     einde = datum(raw["einddatum"]) if raw.get("einddatum") is not None else None
+    if einde is None and raw.get("einddatum") is not None:
+        return []  # an einddatum that is not a valid date is a problem of its own already
     duur = raw.get("duur")
     try:
         duur = str(_duur.Duur.parse(duur)) if duur is not None else None
@@ -410,8 +421,9 @@ def _ruwe_regel_problemen(raw: Any) -> list[tuple[str, Any, str]]:
     omvang = raw.get("omvang") if isinstance(raw.get("omvang"), dict) else {}
     volume = omvang.get("volume")
     volume = volume if isinstance(volume, int) and not isinstance(volume, bool) else None
+    eenheid, frequentie = (v if isinstance(v, str) else None for v in (omvang.get("eenheid"), omvang.get("frequentie")))
     problems = _regel_problemen(datum(raw.get("ingangsdatum")), einde, None if duur == "?" else duur, momenten,
-                                volume, omvang.get("eenheid"), omvang.get("frequentie"))
+                                volume, eenheid, frequentie)
     if duur == "?":
         problems = [p for p in problems if p[0] != "einddatum" or "either" not in p[2]]
     return problems

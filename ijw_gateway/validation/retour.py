@@ -90,6 +90,8 @@ def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
     retour_type: Berichttype = RETOUR_OF[berichttype.naam]
     retour_model = retour_type.model
     header_cls = retour_model.model_fields["Header"].annotation
+    if "IdentificatieRetour" not in header_cls.model_fields:  # type: ignore[union-attr]
+        return None  # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
     prefix = berichttype.namespace.prefix
     root_path = f"/{prefix}:Bericht"
     header_path = f"{root_path}/{prefix}:Header"

@@ -37,6 +37,8 @@ def _onbekend(datum: date, gebruik: str | None) -> bool:
 def geboortedatum_120_jaar(r: RuleInput) -> Iterator[Violation]:
     geboorte = r.message.Client.Geboortedatum  # type: ignore[attr-defined]
     dag = dagtekening(r.message)
+    if dag.year - 120 < date.min.year:  # no date lies 120 years before a Dagtekening in the years 1–120
+        return
     try:
         limit = dag.replace(year=dag.year - 120)
     except ValueError:  # 29 February
