@@ -1,6 +1,7 @@
 """Writing files so that they appear whole or not at all (a crash never leaves half a file)."""
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ def atomic_open(path: Path, *, text: bool = False, option: str | None = None) ->
     directory cannot be written; ``option`` (``--output``) names where the path came from."""
     where = f"{option} {path}: " if option else ""
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise UsageError(f"{where}cannot write in {path.parent} ({error.strerror or error})") from None
     try:
@@ -62,7 +63,42 @@ def ensure_directory(path: Path, option: str) -> Path:
         raise UsageError(f"{option} {path}: cannot create the directory ({error.strerror or error})") from None
     if not os.access(path, os.W_OK):
         raise UsageError(f"{option} {path}: the directory is not writable")
+    remove_stale_temporaries(path)
     return path
+
+
+_TEMPORARY = re.compile(r"\..+\.(?P<pid>\d+)\.[^.]+\.tmp")
+
+
+def remove_stale_temporaries(directory: Path) -> int:
+    """Remove the temporary files that writers killed mid-write (SIGKILL, power loss) left in ``directory``.
+
+    A temporary file names its writer's process (:func:`atomic_open`); only those of processes
+    that no longer run are removed, so a writer at work in the same directory keeps its own.
+    """
+    if os.name != "posix":  # os.kill(pid, 0) tests for a process only on POSIX
+        return 0
+    removed = 0
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            match = _TEMPORARY.fullmatch(entry.name)
+            if match and not _running(int(match["pid"])):
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # gone, or a number no process can have
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:  # a killed process nobody has reaped yet (a zombie) writes nothing more
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def xml_files(directory: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import atomic_open
+from ijw_gateway.files import atomic_open, remove_stale_temporaries
 from ijw_gateway.validation.findings import Finding, MessageReport
 
 OutputFormat = Literal["text", "json", "junit"]
@@ -126,5 +126,6 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
         raise UsageError(f"--output {path}: is a directory (expected a file name)")
     if not directory.is_dir():
         raise UsageError(f"--output {path}: the directory {directory} does not exist")
+    remove_stale_temporaries(directory)  # a killed run's report in progress
     with atomic_open(path, text=True, option="--output") as handle:
         yield handle
