@@ -191,7 +191,7 @@ def _check_library(data: bytes, retour_dir: Path) -> None:
         path.unlink()
 
 
-@budget(150)
+@budget(100)
 @given(case=hostile_messages())
 @example(case=("seed", JW323))
 @example(case=("edge values", JW301_IN_YEAR_50))
@@ -222,7 +222,7 @@ def fresh_ledger(template: Path) -> Iterator[tuple[Path, str]]:
         yield Path(directory), f"sqlite:///{Path(directory) / 'ledger.db'}"
 
 
-@budget(40)
+@budget(30)
 @given(case=hostile_messages())
 @example(case=("seed", JW323))
 @example(case=("seed", JW325))
@@ -257,7 +257,7 @@ def _official_verdict(official: Any, document: bytes) -> bool:
     return berichttype is not None and official.schema(berichttype.naam).validate(tree)
 
 
-@budget(80)
+@budget(60)
 @given(document=base_messages, data=st.data())
 def test_structural_mutants_get_the_official_verdict(official: Any, document: bytes, data: st.DataObject) -> None:
     what, mutant = data.draw(mutants(document))
@@ -344,7 +344,7 @@ def test_any_bepaling_through_the_library(data: dict[str, Any], dagtekening: dat
         build(bepaling, dagtekening=dagtekening)
 
 
-@budget(30)
+@budget(20)
 @given(data=bepalingen)
 @example(data=FOUND[0])
 @example(data=FOUND[2])
@@ -434,7 +434,7 @@ def _apply(ledger: Ledger, url: str, directory: Path, step: tuple[Any, ...]) -> 
         assert_handled(code, err, (0, 2), f"ledger record --at {at!r}")
 
 
-@budget(40)
+@budget(30)
 @given(steps=operations(), today=NORMAL_DATES)
 @example(steps=[("open", 0, date(1, 1, 2))], today=TODAY)  # accepted once; every status failed after it
 @example(steps=[("open", 0, None), ("record", "K-FUZZ-A", "overleg",
