@@ -49,9 +49,11 @@ class Work:
         return [a.format(**self.places) for a in template]
 
     def snapshot(self) -> dict[str, bytes | None]:
-        """Every file (hidden ones too) and its bytes; the good ledger by name only (SQLite may touch it)."""
+        """Every directory and file (hidden ones too) with its bytes; the good ledger by name only (SQLite
+        may touch it)."""
         found: dict[str, bytes | None] = {}
-        for directory, _dirs, files in os.walk(self.root):
+        for directory, dirs, files in os.walk(self.root):
+            found.update((str((Path(directory) / name).relative_to(self.root)) + "/", None) for name in dirs)
             for name in files:
                 path = Path(directory) / name
                 relative = str(path.relative_to(self.root))
