@@ -27,8 +27,8 @@ from ijw_gateway.messages.identificatie import content_digest
 __all__ = ["PreparePool", "Prepared", "prepare", "prepare_model", "worker_count"]
 
 #: Messages per task of a worker, and tasks handed out ahead, so parsing and storing overlap.
-WINDOW = 8
-IN_FLIGHT = 16
+WINDOW = 32
+IN_FLIGHT = 4
 MAX_WORKERS = 4
 T = TypeVar("T")
 
