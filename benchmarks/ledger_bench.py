@@ -18,16 +18,19 @@ server (each run uses a fresh schema, dropped afterwards).
 Targets (issue C): (b) >= 5,000 events/s; (d) < 2 s for 50,000 cases.
 
 Measured on this project's 2-core machine while other test runs shared it (load average
-2-3, so absolute figures are pessimistic; compare the ratios), 100,000 events = 17,500
+3.5-5, so absolute figures are pessimistic; compare the ratios), 100,000 events = 17,500
 cases, 52,500 route events, 47,500 message files:
 
-    (a) baseline                          10,663 events/s
-    (b) ledger on SQLite                   1,166 events/s  (b)/(a) = 0.11  — target missed
-        (before this benchmark's work: ~450 events/s, one transaction per event and message)
-    (c) ledger on PostgreSQL                 607 events/s  (c)/(a) = 0.06
-    (d) status --overdue, 50,000 cases, SQLite: 8.3 s in that run (ratio 2.2 to reading every
-        row); 2.6 s with 2 workers when the machine was less loaded (load ~1.8), 3.1 s CPU in
-        one process; PostgreSQL 5.6 s (ratio 1.7). Before: 34 s.  — target < 2 s not reliably met
+    (a) baseline                           8,811 events/s
+    (b) ledger on SQLite                   1,885 events/s  (b)/(a) = 0.21  — target missed
+        (1,716 and 0.20 in a second run; before the DB-API write path and the parsing
+        workers: 1,166 events/s, (b)/(a) = 0.11; before batching: ~450 events/s)
+    (c) ledger on PostgreSQL                 635 events/s  (c)/(a) = 0.07  (before: 607, 0.06;
+        one round trip per statement, ~9 per message)
+    (d) status --overdue, 50,000 cases, SQLite: 7.3 s and 5.6 s in these runs (ratio 1.6 and
+        0.9 to reading every row), 8.3 s in an earlier one; 2.6 s with 2 workers when the
+        machine was less loaded (load ~1.8), 3.1 s CPU in one process; PostgreSQL 5.6 s
+        (ratio 1.7). Before: 34 s.  — target < 2 s not reliably met
 """
 
 from __future__ import annotations
