@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from ijw_gateway.ledger.store import aware
 
@@ -28,12 +29,32 @@ def driver_errors(conn: Connection) -> type[BaseException]:
 
 
 class RawCursor:
-    """Positional ``?`` statements on the connection's DB-API cursor (``%s`` on PostgreSQL)."""
+    """Positional ``?`` statements on the connection's DB-API cursor (``%s`` on PostgreSQL).
+
+    A driver error is raised as SQLAlchemy's DBAPIError, as the rest of the ledger expects
+    (``store.transaction`` makes it a LedgerError).
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.postgres = conn.dialect.name == "postgresql"
         self.cursor = conn.connection.cursor()
+        self.errors = driver_errors(conn)
         self._sql: dict[str, str] = {}
+
+    def _execute(self, sql: str, params: Sequence[Any], many: bool = False) -> None:
+        try:
+            if many:
+                self.cursor.executemany(self._q(sql), params)
+            else:
+                self.cursor.execute(self._q(sql), tuple(params))
+        except self.errors as error:
+            raise DBAPIError.instance(sql, None, error, self.errors) from error  # type: ignore[arg-type]
+
+    def _fetch(self, how: str) -> Any:
+        try:
+            return getattr(self.cursor, how)()
+        except self.errors as error:
+            raise DBAPIError.instance("(fetch)", None, error, self.errors) from error  # type: ignore[arg-type]
 
     def _q(self, sql: str) -> str:
         if not self.postgres:
@@ -54,22 +75,22 @@ class RawCursor:
         return value.isoformat()
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(self._q(sql), tuple(params))
+        self._execute(sql, params)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        self.cursor.execute(self._q(sql), tuple(params))
-        row = self.cursor.fetchone()
+        self._execute(sql, params)
+        row = self._fetch("fetchone")
         if row is not None:
-            self.cursor.fetchall()  # let the statement finish (SQLite: RETURNING)
+            self._fetch("fetchall")  # let the statement finish (SQLite: RETURNING)
         return tuple(row) if row is not None else None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        self.cursor.execute(self._q(sql), tuple(params))
-        return [tuple(r) for r in self.cursor.fetchall()]
+        self._execute(sql, params)
+        return [tuple(r) for r in self._fetch("fetchall")]
 
     def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.cursor.executemany(self._q(sql), [tuple(r) for r in rows])
+            self._execute(sql, [tuple(r) for r in rows], many=True)
 
     def close(self) -> None:
         self.cursor.close()

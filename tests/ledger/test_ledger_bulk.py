@@ -97,3 +97,12 @@ def test_ingest_in_worker_processes_gives_the_same_results(ledger_url: str, tmp_
         statuses = [r.status for r in ledger.ingest(folder, "received")]
         assert statuses == ["duplicate"] * 4 + ["invalid"] + ["duplicate"] * 3 + ["conflict"]
         assert ledger.counts()["messages"] == 7
+
+
+def test_a_driver_error_on_the_cursor_is_a_ledger_error(ledger_url: str) -> None:
+    from ijw_gateway.ledger.store import transaction
+    from ijw_gateway.ledger.writer import RawCursor
+
+    with Ledger(ledger_url) as ledger, pytest.raises(LedgerError, match="no_such_column"), \
+            transaction(ledger.engine, ledger.url) as conn:
+        RawCursor(conn).run("SELECT no_such_column FROM ledger_case")
