@@ -3,6 +3,10 @@
 Commands log what they did — files, counts, durations, decisions — never a BSN,
 a name, an address or message content. The last processor before rendering
 masks anything that still looks like personal data, in case a caller slips.
+
+Used as a library, ijw-gateway is quiet (warnings only, to stderr, redacted) unless the
+application configured structlog first; an application that does should put
+:func:`redact` among its processors.
 """
 
 import logging
@@ -69,3 +73,7 @@ def configure(verbose: bool = False, log_format: LogFormat = "text") -> None:
 
 def get_logger(name: str) -> Any:
     return structlog.get_logger(name)
+
+
+if not structlog.is_configured():  # a library prints nothing unasked, and never unredacted
+    configure()

@@ -85,8 +85,13 @@ def _respond_one(
                 typer.echo(f"{source.label}: ledger case {first.case}, "
                            f"{recorded} of {len(response.ledger)} messages newly recorded")
     verdict = "accepted" if report.valid else "rejected"
-    typer.echo(f"{source.label}: {report.bericht or 'unknown message'} {verdict}"
-               + (f" → {retour}" if retour else " (no retourbericht: not a valid iJw heenbericht)"))
+    if retour is not None:
+        outcome = f" → {retour}"
+    elif report.valid:
+        outcome = f" (no retourbericht: ijw respond does not answer a {report.bericht})"
+    else:
+        outcome = " (no retourbericht: not a valid iJw heenbericht; the sender gets these findings instead, IV032)"
+    typer.echo(f"{source.label}: {report.bericht or 'unknown message'} {verdict}{outcome}")
     if not report.valid:
         for finding in report.findings:
             typer.echo(f"  {describe_finding(finding)}")

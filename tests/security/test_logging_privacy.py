@@ -13,7 +13,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -239,3 +242,21 @@ def test_without_the_redaction_processor_the_same_event_leaks(
 
     monkeypatch.setattr(structlog, "configure", without_redaction)
     assert {BSN, ACHTERNAAM, VOORNAMEN, STRAAT, POSTCODE} <= set(_leaks(_slip()))
+
+
+def test_as_a_library_it_is_quiet_and_still_redacts(tmp_path: Path) -> None:
+    """Imported by an application that did not configure logging: no info lines on stdout or
+    stderr, and what does reach stderr (warnings) is redacted."""
+    script = (
+        "import ijw_gateway as ijw\n"
+        "from ijw_gateway.logging import get_logger\n"
+        f"ledger = ijw.Ledger('sqlite:///{tmp_path / 'ledger.db'}', key='k' * 40)\n"
+        "ledger.close()\n"
+        "get_logger('app').warning('careless', bsn='999900006', note='child 999900006')\n"
+        "print('done')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("IJW_")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "done\n"  # the schema migration's info line is not printed
+    assert "careless" in done.stderr and "999900006" not in done.stderr
