@@ -16,8 +16,7 @@ from ijw_gateway.tussentaal.gemeenten import REGIOS, import_cbs_csv, load_cbs
 from ijw_gateway.tussentaal.standaardlijst import import_standaardlijst, load_standaardlijst
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN
 
-REFERENCE_JSON = Path(__file__).resolve().parents[3] / "shared" / "reference" / "productcodes" / \
-    "standaardproductcodelijst-jeugdwet.json"
+STANDAARDLIJST = Path("productcodes") / "standaardproductcodelijst-jeugdwet.json"
 
 
 def test_shipped_counts(catalog: Catalog) -> None:
@@ -77,11 +76,9 @@ def test_cbs_validity(catalog: Catalog, tmp_path: Path) -> None:
         import_cbs_csv(export, dest, date(2028, 1, 1))
 
 
-def test_import_standaardlijst(tmp_path: Path) -> None:
-    if not REFERENCE_JSON.is_file():
-        pytest.skip(f"reference list not at {REFERENCE_JSON}")
+def test_import_standaardlijst(tmp_path: Path, reference: Path) -> None:
     dest = tmp_path / "std.csv"
-    assert import_standaardlijst(REFERENCE_JSON, dest) == 450
+    assert import_standaardlijst(reference / STANDAARDLIJST, dest) == 450
     shipped = Path(__file__).resolve().parents[2] / "productcodes" / "standaardproductcodes.csv"
     assert dest.read_text() == shipped.read_text()
     assert load_standaardlijst(dest)["40A00"].productcategorie is None
