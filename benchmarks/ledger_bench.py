@@ -58,6 +58,7 @@ from ijw_gateway.ledger.calendar import WorkingDayCalendar  # noqa: E402
 from ijw_gateway.tussentaal import Bepaling  # noqa: E402
 from ijw_gateway.validation.retour import build_retour  # noqa: E402
 from ijw_gateway.validation.validator import check  # noqa: E402
+from tests.ledger.builders import with_field  # noqa: E402
 
 BENCH_KEY = "ijw-bench-key-0123456789abcdef0123456789abcdef"
 #: One municipality of each Gelderse region, and the four GIs.
@@ -83,40 +84,29 @@ def _elfproef(prefix: str) -> str | None:
 BSNS = [b for n in range(10_000) if (b := _elfproef(f"9999{n:04}")) is not None]
 
 
-def _set(model: Any, path: str, value: Any) -> Any:
-    head, _, rest = path.partition(".")
-    if head.isdigit():
-        items = list(model)
-        items[int(head)] = _set(items[int(head)], rest, value) if rest else value
-        return items
-    if not rest:
-        return model.model_copy(update={head: value})
-    return model.model_copy(update={head: _set(getattr(model, head), rest, value)})
-
-
 def templates() -> dict[str, str]:
     """JW315, JW316, JW301, JW302 as text with sentinel values to replace per case."""
     examples = ROOT / "examples" / "berichten"
     v315 = ijw.parse((examples / "jw315-verzoek-om-toewijzing.xml").read_bytes())
-    v315 = _set(v315, "Header.BerichtIdentificatie.Identificatie", S_IDENT)
-    v315 = _set(v315, "Header.BerichtIdentificatie.Dagtekening", S_DAY)
-    v315 = _set(v315, "Header.Afzender", AGB)
+    v315 = with_field(v315, "Header.BerichtIdentificatie.Identificatie", S_IDENT)
+    v315 = with_field(v315, "Header.BerichtIdentificatie.Dagtekening", S_DAY)
+    v315 = with_field(v315, "Header.Afzender", AGB)
     product = v315.Client.AangevraagdeProducten.AangevraagdProduct[0].model_copy(update={"ReferentieAanbieder": S_REF})
-    v315 = _set(v315, "Client.AangevraagdeProducten.AangevraagdProduct", [product])
+    v315 = with_field(v315, "Client.AangevraagdeProducten.AangevraagdProduct", [product])
     t301 = ijw.parse((examples / "jw301-toewijzing.xml").read_bytes())
-    t301 = _set(t301, "Header.BerichtIdentificatie.Identificatie", S_IDENT)
-    t301 = _set(t301, "Header.BerichtIdentificatie.Dagtekening", S_DAY)
-    t301 = _set(t301, "Header.Ontvanger", AGB)
+    t301 = with_field(t301, "Header.BerichtIdentificatie.Identificatie", S_IDENT)
+    t301 = with_field(t301, "Header.BerichtIdentificatie.Dagtekening", S_DAY)
+    t301 = with_field(t301, "Header.Ontvanger", AGB)
     product = t301.Client.ToegewezenProducten.ToegewezenProduct[0].model_copy(
         update={"ToewijzingNummer": S_NUMMER, "ReferentieAanbieder": S_REF, "Toewijzingsdatum": S_DAY}
     )
-    t301 = _set(t301, "Client.ToegewezenProducten.ToegewezenProduct", [product])
+    t301 = with_field(t301, "Client.ToegewezenProducten.ToegewezenProduct", [product])
     out: dict[str, str] = {}
     for name, model, retour_name in (("JW315", v315, "JW316"), ("JW301", t301, "JW302")):
         heen = ijw.to_xml(model)
         retour = build_retour(check(heen), heen, S_RDAY)
         assert retour is not None
-        retour = _set(retour, "Header.IdentificatieRetour", S_RETOUR)
+        retour = with_field(retour, "Header.IdentificatieRetour", S_RETOUR)
         out[name] = heen.decode()
         out[retour_name] = ijw.to_xml(retour).decode()
     return out

@@ -25,28 +25,28 @@ def _example(name: str) -> Any:
     return ijw.parse((EXAMPLES / "berichten" / name).read_bytes())
 
 
-def _set(model: Any, path: str, value: Any) -> Any:
+def with_field(model: Any, path: str, value: Any) -> Any:
     """A copy of ``model`` with the field at dotted ``path`` (list positions as numbers) replaced."""
     head, _, rest = path.partition(".")
     if head.isdigit():
         items = list(model)
-        items[int(head)] = _set(items[int(head)], rest, value) if rest else value
+        items[int(head)] = with_field(items[int(head)], rest, value) if rest else value
         return items
     if not rest:
         return model.model_copy(update={head: value})
-    return model.model_copy(update={head: _set(getattr(model, head), rest, value)})
+    return model.model_copy(update={head: with_field(getattr(model, head), rest, value)})
 
 
 def _header(model: Any, ident: str, day: date, afzender: str, ontvanger: str) -> Any:
-    model = _set(model, "Header.BerichtIdentificatie.Identificatie", ident)
-    model = _set(model, "Header.BerichtIdentificatie.Dagtekening", day)
-    model = _set(model, "Header.Afzender", afzender)
-    return _set(model, "Header.Ontvanger", ontvanger)
+    model = with_field(model, "Header.BerichtIdentificatie.Identificatie", ident)
+    model = with_field(model, "Header.BerichtIdentificatie.Dagtekening", day)
+    model = with_field(model, "Header.Afzender", afzender)
+    return with_field(model, "Header.Ontvanger", ontvanger)
 
 
 def _client(model: Any, bsn: str) -> Any:
-    model = _set(model, "Client.Bsn", bsn)
-    return _set(model, "Client.Naam.Geslachtsnaam.Achternaam", ACHTERNAAM)
+    model = with_field(model, "Client.Bsn", bsn)
+    return with_field(model, "Client.Naam.Geslachtsnaam.Achternaam", ACHTERNAAM)
 
 
 def _bytes(model: Any) -> bytes:
@@ -59,7 +59,7 @@ def jw315(ident: str, day: date, bsn: str, gemeente: str, refs: list[str], aanbi
     model = _client(_header(_example("jw315-verzoek-om-toewijzing.xml"), ident, day, aanbieder, gemeente), bsn)
     first = model.Client.AangevraagdeProducten.AangevraagdProduct[0]
     products = [first.model_copy(update={"ReferentieAanbieder": r}) for r in refs]
-    return _bytes(_set(model, "Client.AangevraagdeProducten.AangevraagdProduct", products))
+    return _bytes(with_field(model, "Client.AangevraagdeProducten.AangevraagdProduct", products))
 
 
 def jw301(
@@ -69,15 +69,15 @@ def jw301(
     product = model.Client.ToegewezenProducten.ToegewezenProduct[0]
     update = {"ToewijzingNummer": nummer, "ReferentieAanbieder": ref, "Toewijzingsdatum": day}
     product = product.model_copy(update=update)
-    return _bytes(_set(model, "Client.ToegewezenProducten.ToegewezenProduct", [product]))
+    return _bytes(with_field(model, "Client.ToegewezenProducten.ToegewezenProduct", [product]))
 
 
 def jw319(ident: str, day: date, gemeente: str, ref: str, antwoord: str = "1", aanbieder: str = AGB) -> bytes:
     model = _header(_example("jw319-antwoord-geen-contract.xml"), ident, day, gemeente, aanbieder)
-    model = _set(model, "Antwoord.ReferentieAanbieder", ref)
-    model = _set(model, "Antwoord.VerzoekAntwoord", antwoord)
+    model = with_field(model, "Antwoord.ReferentieAanbieder", ref)
+    model = with_field(model, "Antwoord.VerzoekAntwoord", antwoord)
     if antwoord == "2":
-        model = _set(model, "Antwoord.RedenAfwijzingVerzoek", None)
+        model = with_field(model, "Antwoord.RedenAfwijzingVerzoek", None)
     return _bytes(model)
 
 

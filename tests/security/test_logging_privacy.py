@@ -31,6 +31,7 @@ from stdnum.nl import bsn as stdnum_bsn
 import ijw_gateway as ijw
 from ijw_gateway import logging as ijw_logging
 from ijw_gateway.cli import main
+from tests.ledger.builders import with_field
 from tests.tussentaal.test_data import CORE_ROWS, HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,27 +54,15 @@ KENMERK_315, KENMERK_301 = "GI-2026-777315", "JBG-2026-777301"
 
 
 # ------------------------------------------------------------------ inputs with personal data
-def _set(model: Any, path: str, value: Any) -> Any:
-    """A copy of ``model`` with the field at dotted ``path`` (list positions as numbers) replaced."""
-    head, _, rest = path.partition(".")
-    if head.isdigit():
-        items = list(model)
-        items[int(head)] = _set(items[int(head)], rest, value) if rest else value
-        return items
-    if not rest:
-        return model.model_copy(update={head: value})
-    return model.model_copy(update={head: _set(getattr(model, head), rest, value)})
-
-
 def _personal_message(name: str) -> bytes:
     model = ijw.parse((EXAMPLES / "berichten" / name).read_bytes())
-    model = _set(model, "Client.Bsn", BSN)
-    model = _set(model, "Client.Naam.Geslachtsnaam.Achternaam", ACHTERNAAM)
-    model = _set(model, "Client.Commentaar", COMMENTAAR)
+    model = with_field(model, "Client.Bsn", BSN)
+    model = with_field(model, "Client.Naam.Geslachtsnaam.Achternaam", ACHTERNAAM)
+    model = with_field(model, "Client.Commentaar", COMMENTAAR)
     if hasattr(model.Client, "Contactgegevens"):
-        model = _set(model, "Client.Contactgegevens.Contact.0.Adres.Straatnaam", STRAAT)
-        model = _set(model, "Client.Contactgegevens.Contact.0.Adres.Postcode", POSTCODE)
-        model = _set(model, "Client.Contactgegevens.Contact.0.Adres.Huis.Huisnummer", HUISNUMMER)
+        model = with_field(model, "Client.Contactgegevens.Contact.0.Adres.Straatnaam", STRAAT)
+        model = with_field(model, "Client.Contactgegevens.Contact.0.Adres.Postcode", POSTCODE)
+        model = with_field(model, "Client.Contactgegevens.Contact.0.Adres.Huis.Huisnummer", HUISNUMMER)
     data = ijw.to_xml(model)
     assert ijw.validate(data, today=date.fromisoformat(TODAY)).valid, name
     return data
