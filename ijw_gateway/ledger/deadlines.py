@@ -170,11 +170,17 @@ _OPENED, _EVENT, _MESSAGE, _STEP = 0, 1, 2, 3
 _Ref = tuple[int, Any]  # (kind, event name / berichttype / index of the step in the plan)
 
 
+def _split(refs: tuple[_Ref, ...]) -> tuple[bool, tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
+    """(opened among them, event names, berichttypes, step indexes)."""
+    return (any(k == _OPENED for k, _ in refs), tuple(n for k, n in refs if k == _EVENT),
+            tuple(n for k, n in refs if k == _MESSAGE), tuple(n for k, n in refs if k == _STEP))
+
+
 class _StepPlan:
     """One route step with its references coded for speed (see :func:`_route_plan`)."""
 
-    __slots__ = ("description", "done_by", "escalation", "key", "lapses", "may_precede", "only_if", "start",
-                 "step", "term", "term_text")
+    __slots__ = ("description", "done_by", "done_split", "escalation", "key", "lapses", "lapses_split", "may_precede",
+                 "only_if", "start", "step", "term", "term_text")
 
     def __init__(self, step: Step, index: dict[str, int], lapses_all_on: tuple[Ref, ...]) -> None:
         def code(ref: Ref) -> _Ref:
@@ -191,6 +197,10 @@ class _StepPlan:
         self.start = tuple(map(code, step.start))
         self.done_by = tuple(map(code, step.done_by))
         self.lapses = tuple(map(code, (*step.lapses_on, *lapses_all_on)))
+        # done_by and lapses take the earliest of their refs (order does not matter): split by kind
+        # so the engine looks them up without a call per ref.
+        self.done_split = _split(self.done_by)
+        self.lapses_split = _split(self.lapses)
         self.may_precede = step.done_may_precede_start
         self.term = step.term
         self.term_text = str(step.term)
@@ -245,9 +255,10 @@ def _plan(definitions: Definitions) -> _Plan:
     return found[1]
 
 
-def _route_steps(case: _Case, plan: _Plan, calendar: WorkingDayCalendar) -> list[tuple[_StepPlan, tuple] | None]:
-    """Per step of the case's route (in route order): (plan, (start, due, done)), or None when it is
-    not started or not monitored."""
+def _route_steps(case: _Case, plan: _Plan,
+                 calendar: WorkingDayCalendar) -> tuple[list[_StepPlan], list[tuple[date, date, date | None] | None]]:
+    """The steps of the case's route (in route order) and per step (start, due, done), or None when
+    it is not started or not monitored."""
     steps, order = plan.routes[case.route]
     dues = plan.dues.setdefault((case.route, type(calendar), calendar.extra_closed), {}) if len(plan.dues) < 64 else {}
     results: list[tuple[date, date, date | None] | None] = [None] * len(steps)
@@ -279,30 +290,68 @@ def _route_steps(case: _Case, plan: _Plan, calendar: WorkingDayCalendar) -> list
         if s.only_if and not any(happened(r) is not None for r in s.only_if):
             continue
         start = None
-        for r in s.start:
-            start = happened(r)
+        for kind, name in s.start:  # the first that happened (happened() inlined)
+            if kind == _EVENT:
+                days = event_days.get(name)
+                start = days[0] if days else None
+            elif kind == _MESSAGE:
+                days = message_days.get(name)
+                start = days[0] if days else None
+            elif kind == _OPENED:
+                start = opened
+            else:
+                result = results[name]
+                start = result[2] if result is not None else None
             if start is not None:
                 break
         if start is None:
             continue
+        # The earliest fact that lapses the step, then the earliest that does it (on or after the
+        # start unless it may precede it): _split refs inlined, this loop runs per step per case.
+        by_opened, by_events, by_messages, by_steps = s.lapses_split
+        lapsed = opened if by_opened else None
+        for name in by_events:
+            days = event_days.get(name)
+            if days and (lapsed is None or days[0] < lapsed):
+                lapsed = days[0]
+        for name in by_messages:
+            days = message_days.get(name)
+            if days and (lapsed is None or days[0] < lapsed):
+                lapsed = days[0]
+        for j in by_steps:
+            result = results[j]
+            if result is not None and result[2] is not None and (lapsed is None or result[2] < lapsed):
+                lapsed = result[2]
         since = None if s.may_precede else start
-        done = None
-        for r in s.done_by:
-            d = happened(r, since)
-            if d is not None and (done is None or d < done):
-                done = d
-        lapsed = None
-        for r in s.lapses:
-            d = happened(r)
-            if d is not None and (lapsed is None or d < lapsed):
-                lapsed = d
+        by_opened, by_events, by_messages, by_steps = s.done_split
+        done = opened if by_opened else None
+        for names, facts in ((by_events, event_days), (by_messages, message_days)):
+            for name in names:
+                days = facts.get(name)
+                if not days:
+                    continue
+                if since is None:
+                    d = days[0]
+                else:
+                    k = bisect_left(days, since)
+                    if k == len(days):
+                        continue
+                    d = days[k]
+                if done is None or d < done:
+                    done = d
+        for j in by_steps:
+            result = results[j]
+            if result is not None:
+                d = result[2]
+                if d is not None and (since is None or d >= since) and (done is None or d < done):
+                    done = d
         if lapsed is not None and (done is None or lapsed < done):
             continue
         due = dues.get((start, i))
         if due is None:
             due = dues[(start, i)] = s.term.due(start, calendar)
         results[i] = (start, due, done)
-    return [(steps[i], r) if r is not None else None for i, r in enumerate(results)]
+    return steps, results
 
 
 def _matches(message: _Msg, specs: Iterable[MessageSpec]) -> bool:
@@ -433,10 +482,10 @@ def _case_rows(case: _Case, today: date, cal: WorkingDayCalendar, defs: Definiti
     route order), then the iJw rules (by start, rule, subject)."""
     plan = _plan(defs)
     result: list[Row] = []
-    for item in _route_steps(case, plan, cal):
+    for s, item in zip(*_route_steps(case, plan, cal), strict=True):
         if item is None:
             continue
-        s, (start, due, done) = item
+        start, due, done = item
         state = ("met" if done <= due else "late") if done is not None else ("overdue" if today > due else "open")
         if keep is None or keep(due, done, state):
             result.append((case.case, case.route, s.step, s.key, s.description, s.term_text, start, due, done, state,
@@ -444,7 +493,10 @@ def _case_rows(case: _Case, today: date, cal: WorkingDayCalendar, defs: Definiti
     if not case.messages:
         return result
     rule_items: list[tuple[tuple[date, str, str], _RulePlan, tuple, str]] = []
+    message_days = case.message_days
     for rule_plan in plan.rules:
+        if rule_plan.trigger_types.isdisjoint(message_days):
+            continue
         for start, due, done, about in _rule_deadlines(case, rule_plan, defs, cal):
             state = deadline_state(due, done, today)
             if keep is None or keep(due, done, state):
