@@ -543,3 +543,19 @@ def test_werkdagen_deadlines_fall_on_later_working_days(opened: date, gaps: list
             assert cal.working_days_between(d.start, d.due) == int(d.term.split()[0])
         else:
             assert (d.due - d.start).days % 7 == 0
+
+
+def test_step_refs_in_done_by_and_lapses_on() -> None:
+    """A step done by another step's completion (on or after its own start), and a step lapsed by one."""
+    text = (ROOT / "ijw_gateway/ledger/routes.yaml").read_text(encoding="utf-8")
+    text = text.replace("from: [step:1]\n        done_by: [event:bepaling_vastgesteld]",
+                        "from: [step:1]\n        done_by: [event:bepaling_vastgesteld, step:1]", 1)
+    text = text.replace("done_by: [event:bepaling_verstuurd]\n        term: 5 werkdagen",
+                        "done_by: [event:bepaling_verstuurd]\n        lapses_on: [step:2]\n        term: 5 werkdagen", 1)
+    defs = Definitions.from_yaml(text)
+    facts = case("301", D(2026, 3, 2), ev("overleg", D(2026, 3, 3)))
+    plain = by_key(compute_deadlines(facts, today=D(2026, 4, 1)))
+    assert plain["2"].done is None and plain["3"].state == "overdue"
+    got = by_key(compute_deadlines(facts, today=D(2026, 4, 1), definitions=defs))
+    assert (got["2"].start, got["2"].done, got["2"].state) == (D(2026, 3, 3), D(2026, 3, 3), "met")
+    assert "3" not in got and "1" in got
