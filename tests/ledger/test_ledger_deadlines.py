@@ -551,7 +551,8 @@ def test_step_refs_in_done_by_and_lapses_on() -> None:
     text = text.replace("from: [step:1]\n        done_by: [event:bepaling_vastgesteld]",
                         "from: [step:1]\n        done_by: [event:bepaling_vastgesteld, step:1]", 1)
     text = text.replace("done_by: [event:bepaling_verstuurd]\n        term: 5 werkdagen",
-                        "done_by: [event:bepaling_verstuurd]\n        lapses_on: [step:2]\n        term: 5 werkdagen", 1)
+                        "done_by: [event:bepaling_verstuurd]\n        lapses_on: [step:2]\n"
+                        "        term: 5 werkdagen", 1)
     defs = Definitions.from_yaml(text)
     facts = case("301", D(2026, 3, 2), ev("overleg", D(2026, 3, 3)))
     plain = by_key(compute_deadlines(facts, today=D(2026, 4, 1)))
