@@ -53,3 +53,20 @@ def test_status_of_one_case_and_of_an_unknown_case(ledger: Ledger) -> None:
     assert ledger.counts()["cases"] == 28
     ledger.record(case, "afgesloten", at=date(2026, 6, 1))
     assert all(d.done is not None for d in ledger.status(case, today=TODAY))
+
+
+def test_the_garbage_collector_is_left_as_it_was(ledger: Ledger) -> None:
+    """Status switches the cyclic GC off while it reads; it must be back on (or still off) afterwards."""
+    import gc
+
+    assert gc.isenabled()
+    for workers in (1, 2):
+        ledger_deadlines(ledger.engine, ledger.url, today=TODAY, calendar=ledger.calendar,
+                         definitions=ledger.definitions, overdue=True, workers=workers)
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        ledger.status(today=TODAY)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
