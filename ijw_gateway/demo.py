@@ -29,6 +29,7 @@ from ijw_gateway.errors import DataError, MappingError, UsageError
 from ijw_gateway.files import write_bytes_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
+from ijw_gateway.messages.codelists import REDEN_AFWIJZING_VERZOEK
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.resources import data_dir
 
@@ -38,10 +39,6 @@ log = get_logger(__name__)
 
 OUTPUTS = ("berichten", "ijw-ledger.db", "ijw-ledger.db.key", "report.html")
 """What the demo writes into its directory; a directory holding only these may be reused."""
-_REDEN = {"3": "geen contract", "4": "past niet binnen contract", "5": "andere gemeente",
-          "8": "woonplaatsbeginsel"}
-
-
 # --------------------------------------------------------------------------- the scenario
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -312,29 +309,11 @@ def _answer(path: Path, day: date, ledger: Any, berichten: Path) -> tuple[Answer
 
 
 def _jw319_words(message: Any) -> str:
-    antwoord = _find(message, "VerzoekAntwoord")
-    reden = _find(message, "RedenAfwijzingVerzoek")
-    if antwoord == "2":
+    antwoord = message.Antwoord
+    if antwoord.VerzoekAntwoord == "2":
         return "JW319 (in onderzoek)"
-    return f"JW319 (afgewezen, reden {reden}: {_REDEN.get(str(reden), 'zie codelijst')})"
-
-
-def _find(model: Any, name: str) -> Any:
-    """The first value of field ``name`` anywhere in ``model``."""
-    if isinstance(model, BaseModel):
-        for key in type(model).model_fields:
-            value = getattr(model, key, None)
-            if key == name and value is not None:
-                return value
-            found = _find(value, name)
-            if found is not None:
-                return found
-    elif isinstance(model, list):
-        for item in model:
-            found = _find(item, name)
-            if found is not None:
-                return found
-    return None
+    reden = antwoord.RedenAfwijzingVerzoek
+    return f"JW319 (afgewezen, reden {reden}: {REDEN_AFWIJZING_VERZOEK[reden].lower()})"
 
 
 # --------------------------------------------------------------------------- the account

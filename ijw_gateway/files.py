@@ -55,6 +55,21 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every (path, data), each atomically, or on any failure none: those already
+    written are removed again. Returns the paths, in order."""
+    written: list[Path] = []
+    try:
+        for path, data in files:
+            write_bytes_atomic(path, data)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
 def ensure_directory(path: Path, option: str) -> Path:
     """Create ``path`` (and parents) if needed; a usage error naming ``option`` if that is impossible."""
     try:

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ijw_gateway.errors import MessageError
-from ijw_gateway.files import write_bytes_atomic
+from ijw_gateway.files import write_all_atomic
 from ijw_gateway.messages import jw315
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.batch import write_retour
 from ijw_gateway.validation.findings import MessageReport
-from ijw_gateway.validation.validator import ValidationContext, check
+from ijw_gateway.validation.validator import ValidationContext, check, check_built
 
 if TYPE_CHECKING:
     from ijw_gateway.ledger.facts import Direction
@@ -90,21 +90,11 @@ def _write_besluit(
 
     messages = besluit(verzoek, today, toewijzingnummer=toewijzingnummer)
     context = ValidationContext(today=today, rule_layer=rule_layer)
-    planned = []
-    for index, message in enumerate(messages, 1):
-        data = to_xml(message)
-        report = check(data, context).report
+    for message in messages:
+        report = check_built(message, context)
         if not report.valid:
             raise MessageError(f"the decision {berichttype_of(message).naam} would be invalid: "
-                               f"{report.findings[0].message}", report.findings)
-        planned.append((out / f"{stem}-{berichttype_of(message).naam}-{index}.xml", data, message))
-    written: list[tuple[Path, IjwModel]] = []
-    try:
-        for path, data, message in planned:
-            write_bytes_atomic(path, data)
-            written.append((path, message))
-    except BaseException:
-        for path, _ in written:
-            path.unlink(missing_ok=True)
-        raise
-    return written
+                               f"{next(f for f in report.findings if f.severity == 'error').message}", report.findings)
+    paths = write_all_atomic([(out / f"{stem}-{berichttype_of(message).naam}-{index}.xml", to_xml(message))
+                              for index, message in enumerate(messages, 1)])
+    return list(zip(paths, messages, strict=True))

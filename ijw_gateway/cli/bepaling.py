@@ -9,7 +9,7 @@ import typer
 from ijw_gateway.cli import app
 from ijw_gateway.cli.options import open_ledger, parse_date
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import ensure_directory, write_bytes_atomic
+from ijw_gateway.files import ensure_directory, write_all_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.xsd import IjwModel
@@ -109,14 +109,4 @@ def _write_all(out: Path, kenmerk: str, messages: list[IjwModel]) -> list[Path]:
     """Write every message (named by :func:`bestandsnaam`) or, on any failure, none."""
     from ijw_gateway.tussentaal.build import bestandsnaam
 
-    planned = [(out / bestandsnaam(kenmerk, message), to_xml(message)) for message in messages]
-    written: list[Path] = []
-    try:
-        for path, data in planned:
-            write_bytes_atomic(path, data)
-            written.append(path)
-    except BaseException:
-        for path in written:  # all or nothing
-            path.unlink(missing_ok=True)
-        raise
-    return written
+    return write_all_atomic([(out / bestandsnaam(kenmerk, message), to_xml(message)) for message in messages])
