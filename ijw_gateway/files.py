@@ -140,9 +140,13 @@ def read_regular_file(path: Path, at_most: int) -> bytes:
     """Up to ``at_most`` bytes of ``path``; opened without blocking, so a FIFO cannot hang the batch."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(path)
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(status.st_mode):
             raise NotARegularFile(path)
-        return handle.read(at_most)
+        # read(n) allocates n bytes first: ask for what the file holds (one more shows that it grew)
+        data = handle.read(min(at_most, status.st_size + 1))
+        if len(data) > status.st_size and len(data) < at_most:
+            data += handle.read(at_most - len(data))
+        return data
