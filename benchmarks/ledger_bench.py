@@ -106,7 +106,7 @@ def templates() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, model, retour_name in (("JW315", v315, "JW316"), ("JW301", t301, "JW302")):
         heen = ijw.to_xml(model)
-        retour = build_retour(check(heen), heen, S_RDAY)
+        retour = build_retour(check(heen), S_RDAY)
         assert retour is not None
         retour = with_field(retour, "Header.IdentificatieRetour", S_RETOUR)
         out[name] = heen.decode()

@@ -28,18 +28,15 @@ def parse(data: bytes, *, schemas: Path | None = None) -> IjwModel:
     well-formed XML that passes its XSD; otherwise :class:`MessageError` is raised
     with the findings. Rules beyond the XSD are :func:`validate`'s business.
     """
-    checked = check(_as_bytes(data), ValidationContext(schemas=schemas))
-    if checked.message is None:
+    checked = check(_as_bytes(data), ValidationContext(schemas=schemas, rules=False))
+    if checked.model is None:
         errors = [f for f in checked.report.findings if f.severity == "error"]
         first = errors[0]
         where = f" at {first.path}" if first.path else ""
         raise MessageError(f"not a valid iJw message{where}: {first.message}", errors)
-    return checked.message
+    return checked.model
 
 
 def validate(data: bytes, today: date | None = None, schemas: Path | None = None) -> MessageReport:
     """Validate one message as ``ijw validate`` does; the report says ``valid``, ``bericht`` and ``findings``."""
-    from ijw_gateway.validation.rules import rule_layer
-
-    context = ValidationContext(today=today, schemas=schemas, rule_layer=rule_layer)
-    return check(_as_bytes(data), context).report
+    return check(_as_bytes(data), ValidationContext(today=today, schemas=schemas)).report

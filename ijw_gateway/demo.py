@@ -245,7 +245,6 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     """Open the case, record its events, build, validate and record its messages."""
     from ijw_gateway.tussentaal import Bepaling, default_catalog
     from ijw_gateway.tussentaal.build import bestandsnaam, build
-    from ijw_gateway.validation.rules import rule_layer
     from ijw_gateway.validation.validator import ValidationContext, check
 
     bep = Bepaling.load(case.bepaling)
@@ -261,7 +260,7 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     except MappingError as error:
         item.error = str(error)
         return item, []
-    context = ValidationContext(today=case.berichten, rule_layer=rule_layer)
+    context = ValidationContext(today=case.berichten)
     for message in messages:
         data = to_xml(message)
         path = berichten / bestandsnaam(bep.kenmerk, message)
@@ -288,10 +287,9 @@ def _answer_all(paths: list[Path], day: date, ledger: Any, berichten: Path) -> l
 def _answer(path: Path, day: date, ledger: Any, berichten: Path) -> tuple[Answered, list[Path]]:
     """The receiver's answer to one message, as ``ijw respond --ledger`` gives it, and its decisions."""
     from ijw_gateway.respond import respond_to
-    from ijw_gateway.validation.rules import rule_layer
     from ijw_gateway.validation.validator import SeenIdentificaties, ValidationContext
 
-    context = ValidationContext(today=day, rule_layer=rule_layer, seen=SeenIdentificaties(register=ledger))
+    context = ValidationContext(today=day, seen=SeenIdentificaties(register=ledger))
     response = respond_to(path.read_bytes(), context, berichten, path.stem, label=path.name, ledger=ledger)
     answers = [response.retour.stem.rsplit("-", 1)[-1]] if response.retour else []
     for _, message in response.besluit:

@@ -66,11 +66,11 @@ def respond_to(
     checked = check(data, context, file=label)
     response = Response(checked.report)
     try:
-        response.retour = write_retour(checked, data, context.system_date, out, stem)
-        if checked.report.valid and isinstance(checked.message, jw315.JW315):
+        response.retour = write_retour(checked, context.system_date, out, stem)
+        if checked.report.valid and isinstance(checked.model, jw315.JW315):
             counter = ledger.toewijzingnummer if ledger is not None else None
-            response.besluit = _write_besluit(checked.message, context.system_date, out, stem, counter)
-        if ledger is not None and checked.message is not None:
+            response.besluit = _write_besluit(checked.model, context.system_date, out, stem, counter)
+        if ledger is not None and checked.model is not None:
             items: list[tuple[Any, Direction]] = [(data, "received")]
             items += [(path.read_bytes(), "sent") for path in response.paths]
             response.ledger = ledger.record_messages(items)
@@ -86,12 +86,11 @@ def _write_besluit(
 ) -> list[tuple[Path, IjwModel]]:
     """The gemeente's JW301 and JW319s on a valid JW315, each validated before any is written."""
     from ijw_gateway.tussentaal.besluit import besluit
-    from ijw_gateway.validation.rules import rule_layer
 
     messages = besluit(verzoek, today, toewijzingnummer=toewijzingnummer)
-    context = ValidationContext(today=today, rule_layer=rule_layer)
+    context = ValidationContext(today=today)
     for message in messages:
-        report = check_built(message, context)
+        report = check_built(message, context).report
         if not report.valid:
             raise MessageError(f"the decision {berichttype_of(message).naam} would be invalid: "
                                f"{next(f for f in report.findings if f.severity == 'error').message}", report.findings)

@@ -51,7 +51,11 @@ def to_element(message: IjwModel) -> etree._Element:
 
 def to_xml(message: IjwModel) -> bytes:
     """The message as UTF-8 XML bytes with an XML declaration and CR/LF line ends."""
-    root = to_element(message)
+    return serialize(to_element(message))
+
+
+def serialize(root: etree._Element) -> bytes:
+    """A message element (from :func:`to_element`) as :func:`to_xml` writes it (indents ``root`` in place)."""
     etree.indent(root, space="  ")
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return text.replace(b"\n", b"\r\n")
@@ -63,10 +67,10 @@ def to_xml(message: IjwModel) -> bytes:
 def detect(tree: etree._ElementTree | etree._Element) -> Berichttype | None:
     """The message type named by the root element's namespace, or None."""
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    qname = etree.QName(root)
-    if qname.localname != "Bericht":
-        return None
-    return BY_NAMESPACE.get(qname.namespace or "")
+    return _BY_ROOT_TAG.get(root.tag)  # type: ignore[arg-type]  (a comment or PI root has a function as tag)
+
+
+_BY_ROOT_TAG = {f"{{{uri}}}Bericht": berichttype for uri, berichttype in BY_NAMESPACE.items()}
 
 
 @cache

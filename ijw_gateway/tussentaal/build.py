@@ -203,7 +203,6 @@ def build(
     Raises :class:`MappingError` for a line that cannot be mapped or a provider without
     contract, :class:`MessageError` if a built message would break a rule.
     """
-    from ijw_gateway.validation.rules import rule_layer
     from ijw_gateway.validation.validator import ValidationContext, check_built
 
     route = route or bepaling.route
@@ -219,9 +218,9 @@ def build(
         else _jw315(bepaling, aanbieder, items, dagtekening)
         for aanbieder, items in products.items()
     ]
-    context = ValidationContext(today=max(dagtekening, date.today()), rule_layer=rule_layer)
+    context = ValidationContext(today=max(dagtekening, date.today()))
     for message in messages:
-        report = check_built(message, context)
+        report = check_built(message, context).report
         if not report.valid:
             first = next(f for f in report.findings if f.severity == "error")
             raise MessageError(f"the built {type(message).__name__} would be invalid: {first.rule} at "

@@ -17,10 +17,10 @@ from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_at
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
 from ijw_gateway.validation.retour import build_retour
 from ijw_gateway.validation.validator import (
-    Checked,
     IdentificatieRegister,
     SeenIdentificaties,
     ValidationContext,
@@ -66,12 +66,12 @@ class BatchOptions:
     rules: bool = True
     retour_dir: Path | None = None
     """Also write the retourbericht of every validated heenbericht (JW301 → JW302, JW315 → JW316, …) here."""
+    digests: bool = False
+    """Carry each message's content digest to the parent (TR056 against a ledger)."""
 
     def context(self) -> ValidationContext:
-        rule_layer = None
-        if self.rules:
-            from ijw_gateway.validation.rules import rule_layer
-        return ValidationContext(today=self.today, schemas=self.schemas, limits=self.limits, rule_layer=rule_layer)
+        return ValidationContext(today=self.today, schemas=self.schemas, limits=self.limits, rules=self.rules,
+                                 digests=self.digests)
 
 
 def _unreadable(label: str, reason: str) -> MessageReport:
@@ -108,7 +108,7 @@ def validate_source(source: Source, options: BatchOptions) -> MessageReport:
     context = context_for(options)
     checked = check(data, context, file=source.label)
     if options.retour_dir is not None:
-        write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))
+        write_retour(checked, context.system_date, options.retour_dir, _stem(source))
     return checked.report
 
 
@@ -116,9 +116,9 @@ def _stem(source: Source) -> str:
     return source.path.stem if source.path is not None else "stdin"
 
 
-def write_retour(checked: Checked, data: bytes, today: date, directory: Path, stem: str) -> Path | None:
+def write_retour(checked: CheckedMessage, today: date, directory: Path, stem: str) -> Path | None:
     """Write the retourbericht of ``checked`` as ``<stem>-<JW302|JW316|…>.xml``; None when the standard sends none."""
-    retour = build_retour(checked, data, today)
+    retour = build_retour(checked, today)
     if retour is None:
         return None
     path = directory / f"{stem}-{berichttype_of(retour).naam}.xml"
@@ -157,6 +157,8 @@ def run(
     batches; a duplicate's retourbericht is rewritten to carry 9056.
     """
     seen = SeenIdentificaties(register=register)
+    if register is not None and not options.digests:
+        options = replace(options, digests=True)
     for source, report in zip(sources, _validate_all(sources, options, workers), strict=True):
         judged = seen.check(report)
         if judged is not report and options.retour_dir is not None:
@@ -170,7 +172,7 @@ def _rewrite_retour(source: Source, options: BatchOptions, seen: SeenIdentificat
         return
     context = replace(options.context(), seen=SeenIdentificaties(set(seen.keys), seen.register))
     checked = check(data, context, file=source.label)
-    write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
+    write_retour(checked, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
 
 
 def _validate_all(sources: list[Source], options: BatchOptions, workers: int | None) -> Iterator[MessageReport]:

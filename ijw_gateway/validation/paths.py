@@ -4,6 +4,8 @@
 reads the same whatever prefixes the sender used.
 """
 
+import re
+
 from lxml import etree
 
 from ijw_gateway.messages.layout import elements
@@ -68,3 +70,11 @@ def line_of(tree: etree._ElementTree, canonical: str) -> int | None:
     except etree.XPathError:
         return None
     return found[0].sourceline if found and isinstance(found[0], etree._Element) else None
+
+
+def prefixed(relative: str, berichttype: Berichttype) -> str:
+    """A rule's relative path (``m:Adres/ijw:Postcode``) with the standard's prefix for ``m:``."""
+    return _MESSAGE_PREFIX.sub(f"{berichttype.namespace.prefix}:", relative)
+
+
+_MESSAGE_PREFIX = re.compile(r"(?<![\w.-])m:")

@@ -20,8 +20,8 @@ from ijw_gateway.messages.identificatie import identificatie
 from ijw_gateway.messages.layout import elements
 from ijw_gateway.messages.registry import RETOUR_OF, Berichttype
 from ijw_gateway.messages.xsd import IjwModel
+from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, Finding
-from ijw_gateway.validation.validator import Checked
 
 GEEN_OPMERKING = "0200"
 NIET_BEOORDEELD = "0233"
@@ -82,10 +82,13 @@ def _copy(model: IjwModel, retour_cls: type[IjwModel], path: str, prefix: str, c
     return data
 
 
-def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
+def build_retour(checked: CheckedMessage, today: date) -> IjwModel | None:
     """The retourbericht on a validated heenbericht, or None when the standard sends none."""
-    berichttype, message = checked.berichttype, checked.message
-    if berichttype is None or message is None or berichttype.naam not in RETOUR_OF:
+    berichttype = checked.berichttype
+    if berichttype is None or berichttype.naam not in RETOUR_OF or not checked.xsd_valid:
+        return None
+    message = checked.model
+    if message is None:
         return None
     retour_type: Berichttype = RETOUR_OF[berichttype.naam]
     retour_model = retour_type.model
@@ -99,7 +102,7 @@ def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
 
     header: dict[str, Any] = dict(message.Header)  # type: ignore[attr-defined]
     header.pop("BerichtCode")
-    header.update(IdentificatieRetour=identificatie(data), DagtekeningRetour=today)
+    header.update(IdentificatieRetour=identificatie(checked.data), DagtekeningRetour=today)
 
     def header_only(codes: list[str] | None, xslt: bool = False) -> IjwModel:
         fields = dict(header)

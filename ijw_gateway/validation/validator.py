@@ -1,23 +1,62 @@
-"""Validate one message: safe XML, message type, transport rules, XSD, then the rule layer."""
+"""Validate one message, once: safe XML, message type, transport rules, XSD, then the rules.
 
-from collections.abc import Callable
+``check`` turns bytes into a :class:`~ijw_gateway.validation.checked.CheckedMessage`:
+the tree libxml2 parsed and schema-checked, the verdict, and what later steps reuse. The
+rules run on that tree (``rules/engine.py``); the typed model is not built to judge a
+message, only when a later step asks for it.
+"""
+
+from __future__ import annotations
+
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Protocol
 
 from lxml import etree
 
 from ijw_gateway.messages import safexml
-from ijw_gateway.messages.codec import UnreadableMessage, detect, from_tree
+from ijw_gateway.messages.codec import UnreadableMessage, detect, from_tree, serialize, to_element
 from ijw_gateway.messages.identificatie import content_digest
-from ijw_gateway.messages.registry import Berichttype
+from ijw_gateway.messages.registry import BERICHTTYPEN, Berichttype, berichttype_of
 from ijw_gateway.messages.schemaset import SchemaSet, schema_set
-from ijw_gateway.messages.xsd import IjwModel
-from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
+from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel
+from ijw_gateway.validation.bronnen import ExterneBronnen, default_bronnen
+from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.findings import (
+    NOT_JUDGED_AFTER_XSD,
+    NOT_JUDGED_AT_ALL,
+    RETOURCODE_TECHNISCH,
+    RULE_XML,
+    Finding,
+    MessageReport,
+    NotJudged,
+)
+from ijw_gateway.validation.foreign import describe_foreign_root
+from ijw_gateway.validation.rules import run_rules
 from ijw_gateway.validation.xsd_layer import xsd_findings
 
-RuleLayer = Callable[[IjwModel, Berichttype, etree._ElementTree, "ValidationContext"], list[Finding]]
+__all__ = [
+    "DEFAULT_BRONNEN",
+    "IdentificatieRegister",
+    "SeenIdentificaties",
+    "ValidationContext",
+    "check",
+    "check_built",
+    "transport_findings",
+]
+
+
+class _DefaultBronnen:
+    """The shipped reference data, resolved on first use (see :func:`default_bronnen`)."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_BRONNEN"
+
+
+DEFAULT_BRONNEN = _DefaultBronnen()
 
 
 @dataclass
@@ -29,10 +68,14 @@ class ValidationContext:
     schemas: Path | None = None
     """Validate against this schema directory instead of our own."""
     limits: safexml.Limits = field(default_factory=safexml.Limits)
-    rule_layer: RuleLayer | None = None
-    """Controleniveau 2–4; None checks XML and XSD only."""
-    seen: "SeenIdentificaties | None" = None
+    rules: bool = True
+    """Controleniveau 2–4; False checks XML and XSD only (``ijw.parse``)."""
+    bronnen: ExterneBronnen | _DefaultBronnen | None = DEFAULT_BRONNEN
+    """The external sources of controleniveau 4 (TR378, TR381); None leaves those rules unjudged."""
+    seen: SeenIdentificaties | None = None
     """TR056 across the messages checked with this context (in-process batches)."""
+    digests: bool = False
+    """Put the content digest in every report (TR056 against a ledger judged in another process)."""
 
     @property
     def schema_set(self) -> SchemaSet:
@@ -41,6 +84,25 @@ class ValidationContext:
     @property
     def system_date(self) -> date:
         return self.today or date.today()
+
+    @cached_property
+    def resolved_bronnen(self) -> ExterneBronnen | None:
+        return default_bronnen() if isinstance(self.bronnen, _DefaultBronnen) else self.bronnen
+
+    @cached_property
+    def not_judged(self) -> NotJudged:
+        """What this context leaves unjudged in a schema-valid message (controleniveau → why)."""
+        missing: NotJudged = {}
+        if not self.rules:
+            missing[2] = "rules were not asked for (XML and XSD only)"
+            missing[4] = missing[2]
+        elif self.bronnen is None:
+            missing[4] = "only TR135: TR378 and TR381 need the CBS list and the product code lists"
+        if self.seen is None or not self.rules:
+            missing[3] = "cross-message rules need earlier messages (a batch, or --ledger)"
+        elif self.seen.register is None:
+            missing[3] = "only TR056, within this run; the other cross-message rules need --ledger"
+        return missing
 
 
 class IdentificatieRegister(Protocol):
@@ -90,17 +152,6 @@ class SeenIdentificaties:
         )
 
 
-@dataclass
-class Checked:
-    """A validated message: the report, and what later steps (retourberichten, ledger) reuse."""
-
-    report: MessageReport
-    berichttype: Berichttype | None = None
-    tree: etree._ElementTree | None = None
-    message: IjwModel | None = None
-    xsd_valid: bool = False
-
-
 def _xml_finding(message: str, line: int | None = None) -> Finding:
     return Finding(rule=RULE_XML, retourcode=RETOURCODE_TECHNISCH, line=line, message=message)
 
@@ -108,81 +159,154 @@ def _xml_finding(message: str, line: int | None = None) -> Finding:
 def transport_findings(data: bytes, tree: etree._ElementTree) -> list[Finding]:
     """OP192: UTF-8 without BOM and CR/LF line ends, as the standard requires of a sent message."""
     findings = []
-    encoding = (tree.docinfo.encoding or "UTF-8").upper()
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         findings.append(
             Finding(rule="OP192", retourcode=RETOURCODE_TECHNISCH, line=1,
                     message="the file starts with a byte order mark (BOM); iJw messages are UTF-8 without BOM")
         )
+    encoding = _declared_encoding(data) or (tree.docinfo.encoding or "UTF-8").upper()
     if encoding not in {"UTF-8", "UTF8"}:
         findings.append(
             Finding(rule="OP192", retourcode=RETOURCODE_TECHNISCH, line=1,
                     message=f"the file is encoded as {encoding}; iJw messages are UTF-8")
         )
-    if b"\n" in data and b"\r\n" not in data:
+    lf, cr = data.count(b"\n"), data.count(b"\r")  # single bytes: counted fast
+    crlf = data.count(b"\r\n") if lf or cr else 0
+    if crlf != lf or crlf != cr:
+        ends = "LF only" if cr == 0 else "CR only" if lf == 0 else "a mix of CR/LF, LF and CR"
         findings.append(
             Finding(rule="OP192", retourcode=RETOURCODE_TECHNISCH, severity="warning", line=1,
-                    message="lines end in LF only; iJw messages are sent with CR/LF line ends")
+                    message=f"lines end in {ends}; iJw messages are sent with CR/LF line ends")
         )
     return findings
 
 
-def check(data: bytes, context: ValidationContext | None = None, file: str | None = None) -> Checked:
+_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)")
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding an ASCII-compatible document declares (UTF-8 without a declaration); None otherwise."""
+    if not data.startswith(b"<?xml"):
+        return "UTF-8" if data.startswith(b"<") else None
+    found = _DECLARATION.match(data, 0, 200)
+    return found.group(1).decode("ascii").upper() if found else "UTF-8"
+
+
+def check(data: bytes, context: ValidationContext | None = None, file: str | None = None) -> CheckedMessage:
     """Validate the bytes of one message as deep as it gets; never raises for bad input."""
     context = context or ValidationContext()
     try:
-        tree = safexml.parse(data, context.limits)
+        tree = safexml.parse(data, context.limits, deferred=True)  # depth and attributes: see too_deep()
     except safexml.UnsafeOrMalformedXml as problem:
-        return Checked(MessageReport.of(file, None, [_xml_finding(str(problem), problem.line)]))
+        return _unsafe(data, file, problem)
 
     berichttype = detect(tree)
     if berichttype is None:
-        root = etree.QName(tree.getroot())
-        what = f"root element '{root.localname}' in namespace '{root.namespace or '(none)'}'"
-        return Checked(
-            MessageReport.of(file, None, [_xml_finding(
-                f"not an iJw 3.2 message: {what} (expected 'Bericht' in a namespace like "
-                "http://www.istandaarden.nl/ijw/3_2/jw301/schema)", tree.getroot().sourceline)])
-        )
+        if (problem := too_deep(tree, data, context.limits)) is not None:
+            return _unsafe(data, file, problem)
+        root = tree.getroot()
+        finding = _xml_finding(describe_foreign_root(root), root.sourceline)
+        return CheckedMessage(data, MessageReport.of(file, None, [finding], NOT_JUDGED_AT_ALL), tree=tree)
 
     findings = transport_findings(data, tree)
     schemas = context.schema_set
     if not schemas.available(berichttype):
+        if (problem := too_deep(tree, data, context.limits)) is not None:
+            return _unsafe(data, file, problem)
         findings.append(_xml_finding(f"no schema for {berichttype.naam} in {schemas.directory}"))
-        return Checked(MessageReport.of(file, berichttype.naam, findings), berichttype, tree)
+        report = MessageReport.of(file, berichttype.naam, findings, NOT_JUDGED_AT_ALL)
+        return CheckedMessage(data, report, berichttype, tree)
     schema_errors = xsd_findings(tree, berichttype, schemas.schema(berichttype))
     if schema_errors:
-        return Checked(MessageReport.of(file, berichttype.naam, findings + schema_errors), berichttype, tree)
+        if (problem := too_deep(tree, data, context.limits)) is not None:
+            return _unsafe(data, file, problem)
+        report = MessageReport.of(file, berichttype.naam, findings + schema_errors, NOT_JUDGED_AFTER_XSD)
+        return CheckedMessage(data, report, berichttype, tree)
 
-    try:
-        message = from_tree(tree, berichttype, trusted=context.schemas is None)
-    except UnreadableMessage as problem:
-        findings.append(_xml_finding(f"the message is schema-valid but cannot be processed: {problem}"))
-        return Checked(MessageReport.of(file, berichttype.naam, findings), berichttype, tree, xsd_valid=True)
+    trusted = context.schemas is None
+    model: IjwModel | None = None
+    if not trusted:
+        try:  # another schema than ours does not guarantee the values our models hold: read it now
+            model = from_tree(tree, berichttype, trusted=False)
+        except UnreadableMessage as problem:
+            findings.append(_xml_finding(f"the message is schema-valid but cannot be processed: {problem}"))
+            report = MessageReport.of(file, berichttype.naam, findings, NOT_JUDGED_AFTER_XSD)
+            return CheckedMessage(data, report, berichttype, tree, xsd_valid=True, trusted=trusted)
 
-    if context.rule_layer is not None:
-        findings.extend(context.rule_layer(message, berichttype, tree, context))
-    report = MessageReport.of(file, berichttype.naam, findings)
-    header = message.Header  # type: ignore[attr-defined]
-    report.sleutel = (berichttype.naam, header.Afzender, header.BerichtIdentificatie.Identificatie)
-    report.digest = content_digest(data)
+    afzender, identificatie, dagtekening = _header(tree, berichttype)
+    if context.rules:
+        findings.extend(_rules(tree, berichttype, context, dagtekening))
+    digest = None
+    if context.digests or (context.seen is not None and context.seen.register is not None):
+        digest = content_digest(data)
+    report = MessageReport.of(file, berichttype.naam, findings, context.not_judged,
+                              sleutel=(berichttype.naam, afzender, identificatie), digest=digest)
     if context.seen is not None:
         report = context.seen.check(report)
-    return Checked(report, berichttype, tree, message, xsd_valid=True)
+    return CheckedMessage(data, report, berichttype, tree, xsd_valid=True, trusted=trusted, model=model)
 
 
-def check_built(message: IjwModel, context: ValidationContext) -> MessageReport:
+def too_deep(tree: etree._ElementTree, data: bytes, limits: safexml.Limits) -> safexml.UnsafeOrMalformedXml | None:
+    """The nesting and attribute limits, checked only for a document that is no schema-valid iJw message
+    (one that is nests 9 levels at most and has no attributes)."""
+    try:
+        safexml.check_deferred(tree, data, limits)
+    except safexml.UnsafeOrMalformedXml as problem:
+        return problem
+    return None
+
+
+def _unsafe(data: bytes, file: str | None, problem: safexml.UnsafeOrMalformedXml) -> CheckedMessage:
+    return CheckedMessage(data, MessageReport.of(file, None, [_xml_finding(str(problem), problem.line)],
+                                                 NOT_JUDGED_AT_ALL))
+
+
+def _header(tree: etree._ElementTree, berichttype: Berichttype) -> tuple[str, str, str | None]:
+    """(Afzender, Identificatie, Dagtekening) of a schema-valid message, in one pass over its Header.
+
+    Afzender and Identificatie (with the type) are the key of TR056; the Dagtekening is the
+    rules' ``$dagtekening``.
+    """
+    parts = str(_header_xpath(berichttype.naam)(tree)).split("|")  # Afzender (a code), Dagtekening (a date): no '|'
+    afzender, identificatie, dagtekening = parts[0], "|".join(parts[1:-1]), parts[-1]
+    return afzender.strip(), identificatie.strip(), dagtekening or None
+
+
+@cache
+def _header_xpath(bericht: str) -> etree.XPath:
+    """Afzender, Identificatie and Dagtekening of the Header, as one string: one evaluation in libxml2."""
+    return etree.XPath(
+        "concat(/m:Bericht/m:Header/m:Afzender, '|', /m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Identificatie, "
+        "'|', /m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Dagtekening)",
+        namespaces={"m": BERICHTTYPEN[bericht].namespace.uri, "ijw": BASISSCHEMA.uri},
+    )
+
+
+def check_built(message: IjwModel, context: ValidationContext) -> CheckedMessage:
     """Validate a message we built ourselves, without writing and re-reading it.
 
-    The model's element tree is checked against the XSD and the rule layer runs on the
-    model itself: the same verdict as :func:`check` on ``to_xml(message)``, faster.
+    The model's element tree is checked against the XSD and the rules: the same verdict as
+    :func:`check` on ``to_xml(message)``. The checked message carries the bytes a file or
+    the ledger will get.
     """
-    from ijw_gateway.messages.codec import to_element
-    from ijw_gateway.messages.registry import berichttype_of
-
     berichttype = berichttype_of(message)
-    tree = etree.ElementTree(to_element(message))
+    root = to_element(message)
+    tree = etree.ElementTree(root)
     findings = xsd_findings(tree, berichttype, context.schema_set.schema(berichttype))
-    if not findings and context.rule_layer is not None:
-        findings = context.rule_layer(message, berichttype, tree, context)
-    return MessageReport.of(None, berichttype.naam, findings)
+    not_judged = NOT_JUDGED_AFTER_XSD if findings else context.not_judged
+    if not findings and context.rules:
+        findings = _rules(tree, berichttype, context, _header(tree, berichttype)[2])
+    data = serialize(root)
+    sleutel = digest = None
+    if not findings:
+        afzender, identificatie, _ = _header(tree, berichttype)
+        sleutel, digest = (berichttype.naam, afzender, identificatie), content_digest(data)
+    report = MessageReport.of(None, berichttype.naam, findings, not_judged, sleutel=sleutel, digest=digest)
+    return CheckedMessage(data, report, berichttype, tree, xsd_valid=not any(f.rule == "XSD" for f in findings),
+                          model=message)
+
+
+def _rules(
+    tree: etree._ElementTree, berichttype: Berichttype, context: ValidationContext, dagtekening: str | None
+) -> list[Finding]:
+    return run_rules(tree, berichttype, context.system_date, context.resolved_bronnen, dagtekening)

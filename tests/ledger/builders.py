@@ -83,7 +83,7 @@ def jw319(ident: str, day: date, gemeente: str, ref: str, antwoord: str = "1", a
 
 def retour(heen: bytes, day: date) -> bytes:
     """The JW302/JW316 on a heenbericht, as the receiver's validation would send it."""
-    model = build_retour(check(heen), heen, day)
+    model = build_retour(check(heen), day)
     assert model is not None
     return _bytes(model)
 

@@ -9,17 +9,16 @@ from lxml import etree
 import ijw_gateway as ijw
 from ijw_gateway.cli import main
 from ijw_gateway.validation.retour import build_retour
-from ijw_gateway.validation.rules import rule_layer
 from ijw_gateway.validation.validator import ValidationContext, check
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
-CONTEXT = ValidationContext(today=TODAY, rule_layer=rule_layer)
+CONTEXT = ValidationContext(today=TODAY)
 
 
 def _retour(message) -> tuple[object, bytes]:
     data = ijw.to_xml(type(message).model_validate(message.model_dump()))
-    retour = build_retour(check(data, CONTEXT), data, TODAY)
+    retour = build_retour(check(data, CONTEXT), TODAY)
     return retour, (ijw.to_xml(retour) if retour is not None else b"")
 
 
@@ -86,7 +85,7 @@ def test_a_product_error_in_a_jw301_marks_the_other_classes(official) -> None:
 
 def test_a_message_that_fails_its_xsd_gets_no_retourbericht() -> None:
     data = (EXAMPLES.parent / "invalid" / "invalid-jw315-september-31.xml").read_bytes()
-    assert build_retour(check(data, CONTEXT), data, TODAY) is None
+    assert build_retour(check(data, CONTEXT), TODAY) is None
 
 
 def test_the_same_message_gets_the_same_identificatie_retour() -> None:

@@ -1,491 +1,554 @@
 """Controleniveau 2: conditions, constraints and technical rules checkable within one message.
 
 All carry retourcode 0001 (IV032): a message breaking one is rejected technically.
+Most are XPath hits (see ``registry.Hit``); the few that compare elements with each
+other (duplicates, overlapping periods) or need a library (the elfproef) are tree checks
+that stay linear or n·log n whatever the message's size.
 """
 
-from collections.abc import Iterator
-from datetime import date
-from itertools import combinations
+from __future__ import annotations
 
-from stdnum.nl import bsn as stdnum_bsn
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from ijw_gateway.messages import jw301, jw315, jw319
+from lxml import etree
+
 from ijw_gateway.messages.codelists import EENHEID, FREQUENTIE
-from ijw_gateway.validation.rules.registry import RuleInput, Violation, rule
-from ijw_gateway.validation.rules.views import ProductView, XPath, dagtekening, geboortedata, root
+from ijw_gateway.validation.rules.registry import Hit, HitNode, TreeInput, Violation, rule, xpath_rule
 
 WITH_CLIENT_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
 TOEWIJZING_EN_VERZOEK = ("JW301", "JW315")
-CUTOVER = date(2020, 12, 31)
-"""Rules about Omvang and Frequentie apply to toewijzingen running after 31-12-2020."""
-ONBEKENDE_DATUM = date(1900, 1, 1)
+CUTOVER = 20201231
+"""Rules about Omvang and Frequentie apply to toewijzingen running after 31-12-2020 (as date())."""
 
 
-@rule("CS002", WITH_CLIENT_BSN, "Client.Bsn", "BSN voldoet aan de elfproef.")
-def bsn_elfproef(r: RuleInput) -> Iterator[Violation]:
-    value = r.message.Client.Bsn  # type: ignore[attr-defined]
-    if not stdnum_bsn.is_valid(value):
-        yield Violation(str(root(r.bericht).el("Client").el("Bsn")), "the BSN does not pass the elfproef (11-test)")
+@dataclass(frozen=True)
+class Producten:
+    """Where a message type keeps its products, and what it calls their dates."""
+
+    context: str
+    ingang: str
+    eind: str
+
+    def runs_after_cutover(self) -> str:
+        return f"(not(m:{self.eind}) or date(m:{self.eind}) > {CUTOVER})"
 
 
-def _onbekend(datum: date, gebruik: str | None) -> bool:
-    return gebruik == "3" and datum == ONBEKENDE_DATUM
+PRODUCTEN = {
+    "JW301": Producten("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", "Ingangsdatum", "Einddatum"),
+    "JW315": Producten("m:Client/m:AangevraagdeProducten/m:AangevraagdProduct", "ToewijzingIngangsdatum",
+                       "ToewijzingEinddatum"),
+}
 
 
-@rule("TR002", ("JW301", "JW305", "JW307", "JW315"), "Client.Geboortedatum",
-      "Geboortedatum ligt niet meer dan 120 jaar voor de Dagtekening, tenzij onbekend.")
-def geboortedatum_120_jaar(r: RuleInput) -> Iterator[Violation]:
-    geboorte = r.message.Client.Geboortedatum  # type: ignore[attr-defined]
-    dag = dagtekening(r.message)
-    if dag.year - 120 < date.min.year:  # no date lies 120 years before a Dagtekening in the years 1–120
+def per_product(berichten: tuple[str, ...], make: Callable[[Producten], Hit]) -> dict[str, Hit]:
+    """One hit per message type, made by ``make`` for the type's product layout."""
+    return {b: make(PRODUCTEN[b]) for b in berichten}
+
+
+def one_of(element: str, codes: set[str] | tuple[str, ...]) -> str:
+    """XPath: ``element`` holds one of ``codes`` (looked up once, not once per code)."""
+    return f"contains('|{'|'.join(sorted(codes))}|', concat('|', {element}, '|'))"
+
+
+# --- the client ---------------------------------------------------------------------------------
+
+
+ELFPROEF_GEWICHTEN = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def elfproef_breaks(bsn: str) -> str:
+    """XPath: the nine digits of ``bsn`` (the XSD makes them nine) do not pass the elfproef.
+
+    (9·d1 + 8·d2 + … + 2·d8 − 1·d9) mod 11 = 0 is the elfproef of the standard; nine zeros pass
+    it but are no BSN. python-stdnum's ``nl.bsn`` is the oracle it is tested against.
+    """
+    weighted = " + ".join(f"{w} * substring({bsn}, {i}, 1)" for i, w in enumerate(ELFPROEF_GEWICHTEN, 1))
+    return f"({weighted}) mod 11 != 0 or {bsn} = '000000000'"
+
+
+xpath_rule("CS002", "Client.Bsn", "BSN voldoet aan de elfproef.",
+           {b: Hit("m:Client/m:Bsn", elfproef_breaks("."), "the BSN does not pass the elfproef (11-test)")
+            for b in WITH_CLIENT_BSN})
+
+
+_GEBOORTEDATUM_CLIENT = ("JW301", "JW305", "JW307", "JW315")
+
+xpath_rule(
+    "TR002", "Client.Geboortedatum", "Geboortedatum ligt niet meer dan 120 jaar voor de Dagtekening, tenzij onbekend.",
+    {b: Hit("m:Client/m:Geboortedatum",
+            "date(ijw:Datum) < $dagtekening - 1200000 "
+            "and not(ijw:DatumGebruik = '3' and ijw:Datum = '1900-01-01')",
+            "the Geboortedatum lies more than 120 years before the Dagtekening", at="ijw:Datum")
+     for b in _GEBOORTEDATUM_CLIENT},
+)
+
+xpath_rule(
+    "TR134", "Client.Geboortedatum", "Geboortedatum is een bestaande datum niet na de Dagtekening.",
+    {b: Hit("m:Client/m:Geboortedatum", "date(ijw:Datum) > $dagtekening",
+            "the Geboortedatum lies after the Dagtekening", at="ijw:Datum")
+     for b in _GEBOORTEDATUM_CLIENT},
+)
+
+_DATUMGEBRUIK = {
+    "1": ("substring(ijw:Datum, 9, 2) != '01'", "the first day of a month (01-MM-EEJJ)"),
+    "2": ("substring(ijw:Datum, 6, 5) != '01-01'", "1 January (01-01-EEJJ)"),
+    "3": ("ijw:Datum != '1900-01-01'", "01-01-1900"),
+}
+
+
+def _datumgebruik(hit: HitNode) -> str:
+    gebruik = hit.text("ijw:DatumGebruik") or ""
+    return f"DatumGebruik {gebruik} requires the Datum to be {_DATUMGEBRUIK[gebruik][1]}"
+
+
+_DATUMGEBRUIK_TEST = "ijw:DatumGebruik and (" + " or ".join(
+    f"(ijw:DatumGebruik = '{code}' and {test})" for code, (test, _) in _DATUMGEBRUIK.items()) + ")"
+
+xpath_rule(
+    "CS139", "Geboortedatum.DatumGebruik",
+    "DatumGebruik en Datum van een Geboortedatum zijn met elkaar in overeenstemming.",
+    {
+        "JW301": (Hit("m:Client/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik, at="ijw:Datum"),
+                  Hit("m:Client/m:Relaties/m:Relatie/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik,
+                      at="ijw:Datum")),
+        "JW315": Hit("m:Client/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik, at="ijw:Datum"),
+    },
+)
+
+
+# --- products: periods, omvang, budget ------------------------------------------------------------
+
+
+def _eind_voor_ingang(p: Producten) -> Hit:
+    def explain(hit: HitNode) -> str:
+        return f"{p.eind} {hit.text(f'm:{p.eind}')} lies before {p.ingang} {hit.text(f'm:{p.ingang}')}"
+
+    return Hit(p.context, f"m:{p.eind} and date(m:{p.eind}) < date(m:{p.ingang})", explain, at=f"m:{p.eind}")
+
+
+def _periode_eind_voor_begin(context: str) -> Hit:
+    def explain(hit: HitNode) -> str:
+        return f"Einddatum {hit.text('ijw:Einddatum')} lies before Begindatum {hit.text('ijw:Begindatum')}"
+
+    return Hit(context, "ijw:Begindatum and ijw:Einddatum and date(ijw:Einddatum) < date(ijw:Begindatum)", explain,
+               at="ijw:Einddatum")
+
+
+CONTACTEN_301 = ("m:Client/m:Contactgegevens/m:Contact", "m:Client/m:Relaties/m:Relatie/m:Contact")
+"""Every Contact of a JW301: the client's and each relatie's."""
+
+xpath_rule(
+    "CS003", "ToegewezenProduct.Einddatum / AangevraagdProduct.ToewijzingEinddatum",
+    "Einddatum is groter dan of gelijk aan de Ingangsdatum.",
+    {
+        "JW301": (_eind_voor_ingang(PRODUCTEN["JW301"]),
+                  *(_periode_eind_voor_begin(f"{c}/m:Periode") for c in CONTACTEN_301)),
+        "JW315": _eind_voor_ingang(PRODUCTEN["JW315"]),
+    },
+)
+
+xpath_rule(
+    "CD075", "Einddatum", "Einddatum is verplicht als Budget gevuld is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, f"m:Budget and not(m:{p.eind})", f"{p.eind} is required when a Budget is given", at=f"m:{p.eind}")),
+)
+
+xpath_rule(
+    "CD076", "Einddatum", "Einddatum is verplicht als Frequentie 2 (per week) is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, f"not(m:{p.eind}) and m:Omvang/ijw:Frequentie = '2'",
+        f"{p.eind} is required when the Frequentie is 2 (per week)", at=f"m:{p.eind}")),
+)
+
+xpath_rule(
+    "CD077", "Omvang", "Omvang is leeg als Budget gevuld is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, "m:Budget and m:Omvang", "Omvang must be empty when a Budget is given", at="m:Omvang")),
+)
+
+xpath_rule(
+    "CD078", "Budget", "Budget is leeg als Omvang gevuld is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, "m:Budget and m:Omvang", "Budget must be empty when an Omvang is given", at="m:Budget")),
+)
+
+xpath_rule(
+    "CD079", "Product", "Product is verplicht als Budget leeg is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, "not(m:Product) and not(m:Budget)", "Product is required when no Budget is given", at="m:Product")),
+)
+
+xpath_rule(
+    "CD041", "Omvang", "Omvang is verplicht als Code in Product gevuld is.",
+    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
+        p.context, "not(m:Omvang) and m:Product/ijw:Code",
+        lambda hit: f"Omvang is required for product code {hit.text('m:Product/ijw:Code')}", at="m:Omvang")),
+)
+
+
+def _geen_omvang_zonder_code(p: Producten) -> Hit:
+    return Hit(p.context, f"not(m:Product/ijw:Code) and m:Omvang and {p.runs_after_cutover()}",
+               "Omvang must be empty when Product has no Code and the toewijzing runs after 2020-12-31",
+               at="m:Omvang")
+
+
+xpath_rule("CD080", "ToegewezenProduct.Omvang",
+           "Omvang is leeg als Code in Product leeg is en de Einddatum na 31-12-2020 ligt of leeg is.",
+           per_product(("JW301",), _geen_omvang_zonder_code))
+xpath_rule("CD095", "AangevraagdProduct.Omvang",
+           "Omvang is leeg als Code in Product leeg is en de ToewijzingEinddatum na 31-12-2020 ligt of leeg is.",
+           per_product(("JW315",), _geen_omvang_zonder_code))
+
+PER_PERIODE_EENHEDEN = ("14", "16", "83", "84")
+PER_PERIODE_FREQUENTIES = ("2", "4", "6")
+
+
+def _frequentie_bij_eenheid(p: Producten) -> Hit:
+    def explain(hit: HitNode) -> str:
+        eenheid, frequentie = hit.text("m:Omvang/ijw:Eenheid") or "", hit.text("m:Omvang/ijw:Frequentie") or ""
+        return (f"Eenheid {EENHEID.describe(eenheid)} needs Frequentie 2 (per week), 4 (per maand) or 6 (totaal "
+                f"binnen geldigheidsduur toewijzing), not {FREQUENTIE.describe(frequentie)}")
+
+    return Hit(p.context, f"{one_of('m:Omvang/ijw:Eenheid', PER_PERIODE_EENHEDEN)} and "
+                          f"not({one_of('m:Omvang/ijw:Frequentie', PER_PERIODE_FREQUENTIES)}) and "
+                          f"{p.runs_after_cutover()}", explain, at="m:Omvang/ijw:Frequentie")
+
+
+xpath_rule("CS338", "ToegewezenProduct.Omvang",
+           "Bij Eenheid 14, 16, 83 of 84 (en Einddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.",
+           per_product(("JW301",), _frequentie_bij_eenheid))
+xpath_rule("CS343", "AangevraagdProduct.Omvang",
+           "Bij Eenheid 14, 16, 83 of 84 (en ToewijzingEinddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.",
+           per_product(("JW315",), _frequentie_bij_eenheid))
+
+
+# --- overlapping periods of one product (TR302, TR386): a sweep, n·log n ---------------------------
+
+
+@dataclass(frozen=True)
+class _Periode:
+    index: int
+    node: etree._Element
+    categorie: str | None
+    code: str | None
+    start: int
+    end: int  # dates as YYYYMMDD numbers (as date() in XPath: years beyond 9999 order right too)
+
+
+_OPEN_END = 10**12
+
+
+def date_key(text: str | None) -> int | None:
+    """A schema-valid xs:date text as a number that orders like the date (``2026-05-01`` → 20260501)."""
+    return int(text.replace("-", "")) if text else None
+
+
+def _perioden(r: TreeInput) -> list[_Periode] | None:
+    """The products of the message that take part (not removed), or None when none can overlap."""
+    p = PRODUCTEN[r.bericht]
+    items = r.select(p.context)
+    if len(items) < 2:
+        return None
+    categories = r.texts(f"{p.context}/m:Product/ijw:Categorie")
+    if len(categories) == len(items) and len(set(categories)) == len(categories):
+        return None  # every product has a category of its own: nothing can overlap
+    removable = r.bericht == "JW301"
+    found = []
+    for index, item in enumerate(items, 1):
+        start = date_key(r.text(f"m:{p.ingang}", item)) or 0
+        end = date_key(r.text(f"m:{p.eind}", item)) or _OPEN_END
+        if removable and start == end and r.text("m:RedenWijziging", item) in ("13", "01"):
+            continue  # a removed toewijzing takes no part (the rule's note)
+        found.append(_Periode(index, item, r.text("m:Product/ijw:Categorie", item),
+                              r.text("m:Product/ijw:Code", item), start, end))
+    return found
+
+
+def _overlaps(perioden: list[_Periode]) -> Iterator[tuple[_Periode, _Periode]]:
+    """(later, earlier) for each product that overlaps an earlier-starting one of the same product.
+
+    The rule's note: without a Code a product is judged at the level of its Categorie; without
+    a Categorie (no Product at all) it may overlap no other product. One sweep per category and
+    one over all products keep the furthest end seen per kind, so each product is compared with
+    one earlier product per kind, not with all of them.
+    """
+    ordered = sorted(perioden, key=lambda x: (x.start, x.index))
+    by_categorie: dict[str, list[_Periode]] = {}
+    for item in ordered:
+        if item.categorie is not None:
+            by_categorie.setdefault(item.categorie, []).append(item)
+    for items in by_categorie.values():
+        furthest_code: dict[str, _Periode] = {}
+        furthest_uncoded: _Periode | None = None
+        furthest_any: _Periode | None = None
+        for item in items:
+            if item.code is not None:
+                earlier = _reaching(item, furthest_code.get(item.code), furthest_uncoded)
+            else:
+                earlier = _reaching(item, furthest_any)
+            if earlier is not None:
+                yield item, earlier
+            if item.code is not None:
+                furthest_code[item.code] = _further(furthest_code.get(item.code), item)
+            else:
+                furthest_uncoded = _further(furthest_uncoded, item)
+            furthest_any = _further(furthest_any, item)
+    furthest_without: _Periode | None = None
+    furthest_all: _Periode | None = None
+    for item in ordered:
+        earlier = _reaching(item, furthest_all) if item.categorie is None else _reaching(item, furthest_without)
+        if earlier is not None:
+            yield item, earlier
+        if item.categorie is None:
+            furthest_without = _further(furthest_without, item)
+        furthest_all = _further(furthest_all, item)
+
+
+def _further(current: _Periode | None, item: _Periode) -> _Periode:
+    return item if current is None or item.end > current.end else current
+
+
+def _reaching(item: _Periode, *candidates: _Periode | None) -> _Periode | None:
+    """The first candidate (an earlier-starting product) whose period reaches ``item``'s start."""
+    return next((c for c in candidates if c is not None and c.end >= item.start), None)
+
+
+def _no_overlapping_periods(r: TreeInput) -> Iterator[Violation]:
+    perioden = _perioden(r)
+    if perioden is None:
         return
-    try:
-        limit = dag.replace(year=dag.year - 120)
-    except ValueError:  # 29 February
-        limit = dag.replace(year=dag.year - 120, day=28)
-    if geboorte.Datum < limit and not _onbekend(geboorte.Datum, geboorte.DatumGebruik):
-        path = root(r.bericht).el("Client").el("Geboortedatum").ijw("Datum")
-        yield Violation(
-            str(path), f"Geboortedatum {geboorte.Datum} lies more than 120 years before the Dagtekening {dag}"
-        )
+    reported: set[int] = set()
+    for item, earlier in sorted(_overlaps(perioden), key=lambda pair: pair[0].index):
+        if item.index in reported:
+            continue
+        reported.add(item.index)
+        what = item.code or (f"of categorie {item.categorie}" if item.categorie else "without code")
+        yield Violation(r.path(item.node), f"product {what} occurs more than once with overlapping periods "
+                                           f"(see item {earlier.index})")
 
 
-@rule("TR134", ("JW301", "JW305", "JW307", "JW315"), "Client.Geboortedatum",
-      "Geboortedatum is een bestaande datum niet na de Dagtekening.")
-def geboortedatum_niet_na_dagtekening(r: RuleInput) -> Iterator[Violation]:
-    geboorte = r.message.Client.Geboortedatum  # type: ignore[attr-defined]
-    dag = dagtekening(r.message)
-    if geboorte.Datum > dag:
-        path = root(r.bericht).el("Client").el("Geboortedatum").ijw("Datum")
-        yield Violation(str(path), f"Geboortedatum {geboorte.Datum} lies after the Dagtekening {dag}")
+def more_than_one(path: str) -> str:
+    """A ``when``: the message has a second element at ``path`` (nothing to compare otherwise)."""
+    return f"/m:Bericht/{path}[2]"
 
 
-@rule("CS139", ("JW301", "JW315"), "Geboortedatum.DatumGebruik",
-      "DatumGebruik en Datum van een Geboortedatum zijn met elkaar in overeenstemming.")
-def datumgebruik(r: RuleInput) -> Iterator[Violation]:
-    for geboorte, path in geboortedata(r.message, r.bericht):
-        datum, gebruik = geboorte.Datum, geboorte.DatumGebruik
-        expected = {
-            "1": ("01-MM-EEJJ (day 1)", datum.day == 1),
-            "2": ("01-01-EEJJ (1 January)", (datum.month, datum.day) == (1, 1)),
-            "3": ("01-01-1900", datum == ONBEKENDE_DATUM),
-        }.get(gebruik or "")
-        if expected is not None and not expected[1]:
-            yield Violation(
-                str(path.ijw("Datum")),
-                f"DatumGebruik {gebruik} requires the Datum to be {expected[0]}, not {datum}",
-            )
-
-
-@rule("CS003", TOEWIJZING_EN_VERZOEK, "ToegewezenProduct.Einddatum / AangevraagdProduct.ToewijzingEinddatum",
-      "Einddatum is groter dan of gelijk aan de Ingangsdatum.")
-def einddatum_na_ingangsdatum(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.einddatum is not None and p.einddatum < p.ingangsdatum:
-            yield Violation(
-                p.eind_path, f"{p.eind_element} {p.einddatum} lies before {p.ingang_element} {p.ingangsdatum}"
-            )
-    if isinstance(r.message, jw301.JW301):
-        for path, contact in _contacts(r.message):
-            periode = contact.Periode
-            if periode and periode.Begindatum and periode.Einddatum and periode.Einddatum < periode.Begindatum:
-                yield Violation(str(path.el("Periode").ijw("Einddatum")),
-                                f"Einddatum {periode.Einddatum} lies before Begindatum {periode.Begindatum}")
-
-
-@rule("CD075", TOEWIJZING_EN_VERZOEK, "Einddatum", "Einddatum is verplicht als Budget gevuld is.")
-def einddatum_bij_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.budget is not None and p.einddatum is None:
-            yield Violation(p.eind_path, f"{p.eind_element} is required when a Budget is given")
-
-
-@rule("CD076", TOEWIJZING_EN_VERZOEK, "Einddatum", "Einddatum is verplicht als Frequentie 2 (per week) is.")
-def einddatum_bij_per_week(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.omvang is not None and p.omvang.Frequentie == "2" and p.einddatum is None:
-            yield Violation(p.eind_path, f"{p.eind_element} is required when the Frequentie is 2 (per week)")
-
-
-@rule("CD077", TOEWIJZING_EN_VERZOEK, "Omvang", "Omvang is leeg als Budget gevuld is.")
-def geen_omvang_bij_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.budget is not None and p.omvang is not None:
-            yield Violation(str(p.path.el("Omvang")), "Omvang must be empty when a Budget is given")
-
-
-@rule("CD078", TOEWIJZING_EN_VERZOEK, "Budget", "Budget is leeg als Omvang gevuld is.")
-def geen_budget_bij_omvang(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.omvang is not None and p.budget is not None:
-            yield Violation(str(p.path.el("Budget")), "Budget must be empty when an Omvang is given")
-
-
-@rule("CD079", TOEWIJZING_EN_VERZOEK, "Product", "Product is verplicht als Budget leeg is.")
-def product_zonder_budget(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.budget is None and p.product is None:
-            yield Violation(str(p.path.el("Product")), "Product is required when no Budget is given")
-
-
-@rule("CD041", TOEWIJZING_EN_VERZOEK, "Omvang", "Omvang is verplicht als Code in Product gevuld is.")
-def omvang_bij_productcode(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.code is not None and p.omvang is None:
-            yield Violation(str(p.path.el("Omvang")), f"Omvang is required for product code {p.code}")
-
-
-def _runs_after_cutover(p: ProductView) -> bool:
-    return p.einddatum is None or p.einddatum > CUTOVER
-
-
-def _no_omvang_without_code(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        if p.code is None and p.omvang is not None and _runs_after_cutover(p):
-            yield Violation(
-                str(p.path.el("Omvang")),
-                f"Omvang must be empty when Product has no Code and the toewijzing runs after {CUTOVER}",
-            )
-
-
-rule("CD080", ("JW301",), "ToegewezenProduct.Omvang",
-     "Omvang is leeg als Code in Product leeg is en de Einddatum na 31-12-2020 ligt of leeg is.")(
-    _no_omvang_without_code
-)
-rule("CD095", ("JW315",), "AangevraagdProduct.Omvang",
-     "Omvang is leeg als Code in Product leeg is en de ToewijzingEinddatum na 31-12-2020 ligt of leeg is.")(
-    _no_omvang_without_code
-)
-
-PER_PERIODE_EENHEDEN = {"14", "16", "83", "84"}
-
-
-def _frequentie_bij_eenheid(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        omvang = p.omvang
-        if omvang and omvang.Eenheid in PER_PERIODE_EENHEDEN and omvang.Frequentie not in {"2", "4", "6"} and (
-            _runs_after_cutover(p)
-        ):
-            yield Violation(
-                str(p.path.el("Omvang").ijw("Frequentie")),
-                f"Eenheid {EENHEID.describe(omvang.Eenheid)} needs Frequentie 2, 4 or 6, "
-                f"not {FREQUENTIE.describe(omvang.Frequentie)}",
-            )
-
-
-rule("CS338", ("JW301",), "ToegewezenProduct.Omvang",
-     "Bij Eenheid 14, 16, 83 of 84 (en Einddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.")(
-    _frequentie_bij_eenheid
-)
-rule("CS343", ("JW315",), "AangevraagdProduct.Omvang",
-     "Bij Eenheid 14, 16, 83 of 84 (en ToewijzingEinddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.")(
-    _frequentie_bij_eenheid
-)
-
-
-def _overlap(a: ProductView, b: ProductView) -> bool:
-    far = date.max
-    return a.ingangsdatum <= (b.einddatum or far) and b.ingangsdatum <= (a.einddatum or far)
-
-
-def _verwijderd(r: RuleInput, p: ProductView) -> bool:
-    if not isinstance(r.message, jw301.JW301):
-        return False
-    reden = r.message.Client.ToegewezenProducten.ToegewezenProduct[p.index - 1].RedenWijziging
-    return reden in {"13", "01"} and p.einddatum == p.ingangsdatum
-
-
-def _same_product(a: ProductView, b: ProductView) -> bool:
-    if a.code and b.code:
-        return (a.categorie, a.code) == (b.categorie, b.code)
-    if a.categorie and b.categorie and not (a.code or b.code):
-        return a.categorie == b.categorie
-    return a.product is None or b.product is None
-
-
-def _no_overlapping_periods(r: RuleInput) -> Iterator[Violation]:
-    views = [p for p in r.products if not _verwijderd(r, p)]
-    for a, b in combinations(views, 2):
-        if _same_product(a, b) and _overlap(a, b):
-            what = b.code or b.categorie or "a product without code"
-            yield Violation(
-                str(b.path), f"product {what} occurs more than once with overlapping periods (see item {a.index})"
-            )
+def _second_product(bericht: str) -> str:
+    return more_than_one(PRODUCTEN[bericht].context)
 
 
 rule("TR302", ("JW301",), "ToegewezenProduct",
-     "Een product komt alleen vaker voor in een toewijzing als de zorgperiodes niet overlappen.")(
-    _no_overlapping_periods
-)
+     "Een product komt alleen vaker voor in een toewijzing als de zorgperiodes niet overlappen.",
+     when=_second_product)(_no_overlapping_periods)
 rule("TR386", ("JW315",), "AangevraagdProduct",
-     "Een product komt alleen vaker voor in een verzoek om toewijzing als de zorgperiodes niet overlappen.")(
-    _no_overlapping_periods
-)
+     "Een product komt alleen vaker voor in een verzoek om toewijzing als de zorgperiodes niet overlappen.",
+     when=_second_product)(_no_overlapping_periods)
+
+
+# --- duplicates (TR101, TR383): one pass with a set -------------------------------------------------
+
+
+def duplicates(r: TreeInput, items: str, key: str) -> Iterator[tuple[etree._Element, str, int]]:
+    """(item, key value, position of the first item with it) for every item whose ``key`` repeats."""
+    keys = r.texts(f"{items}/{key}")
+    if len(set(keys)) == len(keys):
+        return
+    first: dict[str | None, int] = {}
+    for index, item in enumerate(r.select(items), 1):
+        value = r.text(key, item)
+        if value in first:
+            yield item, value or "", first[value]
+        else:
+            first[value] = index
 
 
 @rule("TR383", ("JW315",), "AangevraagdProduct.ReferentieAanbieder",
-      "ReferentieAanbieder is uniek per AangevraagdProduct binnen het bericht.")
+      "ReferentieAanbieder is uniek per AangevraagdProduct binnen het bericht.", when=_second_product)
 @rule("TR101", ("JW315",), "AangevraagdProduct.ReferentieAanbieder",
-      "Binnen een bericht zijn dubbele regels niet toegestaan (sleutel: ReferentieAanbieder).")
-def unieke_referentie(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw315.JW315)
-    seen: dict[str, int] = {}
-    for p in r.products:
-        referentie = r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1].ReferentieAanbieder
-        if referentie in seen:
-            yield Violation(str(p.path.el("ReferentieAanbieder")),
-                            f"ReferentieAanbieder {referentie!r} is used by AangevraagdProduct {seen[referentie]} too")
-        seen.setdefault(referentie, p.index)
+      "Binnen een bericht zijn dubbele regels niet toegestaan (sleutel: ReferentieAanbieder).", when=_second_product)
+def unieke_referentie(r: TreeInput) -> Iterator[Violation]:
+    for item, value, first in duplicates(r, PRODUCTEN["JW315"].context, "m:ReferentieAanbieder"):
+        yield Violation(r.path(item, "m:ReferentieAanbieder"),
+                        f"ReferentieAanbieder {value!r} is used by AangevraagdProduct {first} too")
 
 
 @rule("TR101", ("JW301",), "ToegewezenProduct.ToewijzingNummer / Relatie.Nummer",
-      "Binnen een bericht zijn dubbele regels (gelijke logische sleutel) niet toegestaan.")
-def geen_dubbele_regels(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw301.JW301)
-    client = r.message.Client
-    base = root(r.bericht).el("Client")
-    seen: set[object] = set()
-    for i, p in enumerate(client.ToegewezenProducten.ToegewezenProduct, 1):
-        if p.ToewijzingNummer in seen:
-            yield Violation(str(base.el("ToegewezenProducten").el("ToegewezenProduct", i).el("ToewijzingNummer")),
-                            f"ToewijzingNummer {p.ToewijzingNummer} occurs more than once in this message")
-        seen.add(p.ToewijzingNummer)
-    seen.clear()
-    for i, relatie in enumerate(client.Relaties.Relatie if client.Relaties else [], 1):
-        if relatie.Nummer in seen:
-            yield Violation(str(base.el("Relaties").el("Relatie", i).el("Nummer")),
-                            "Relatie Nummer occurs more than once in this message")
-        seen.add(relatie.Nummer)
+      "Binnen een bericht zijn dubbele regels (gelijke logische sleutel) niet toegestaan.",
+      when=f"{more_than_one(PRODUCTEN['JW301'].context)} or {more_than_one('m:Client/m:Relaties/m:Relatie')}")
+def geen_dubbele_regels(r: TreeInput) -> Iterator[Violation]:
+    for item, value, _ in duplicates(r, PRODUCTEN["JW301"].context, "m:ToewijzingNummer"):
+        yield Violation(r.path(item, "m:ToewijzingNummer"), f"ToewijzingNummer {value} occurs more than once in "
+                                                             "this message")
+    for item, _, _ in duplicates(r, "m:Client/m:Relaties/m:Relatie", "m:Nummer"):
+        yield Violation(r.path(item, "m:Nummer"), "Relatie Nummer occurs more than once in this message")
 
 
-@rule("CS335", ("JW301",), "ToegewezenProduct.RedenWijziging",
-      "RedenWijziging 13 (verwijderd) alleen als Ingangsdatum gelijk is aan Einddatum.")
-def verwijderd_alleen_zonder_periode(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        reden = r.message.Client.ToegewezenProducten.ToegewezenProduct[p.index - 1].RedenWijziging  # type: ignore
-        if reden == "13" and p.einddatum != p.ingangsdatum:
-            yield Violation(str(p.path.el("RedenWijziging")),
-                            "RedenWijziging 13 (Verwijderd) requires Einddatum equal to Ingangsdatum")
+# --- JW301: RedenWijziging, names, communication, contacts ------------------------------------------
+
+_P301 = PRODUCTEN["JW301"].context
+
+xpath_rule("CS335", "ToegewezenProduct.RedenWijziging",
+           "RedenWijziging 13 (verwijderd) alleen als Ingangsdatum gelijk is aan Einddatum.",
+           {"JW301": Hit(_P301, "m:RedenWijziging = '13' and not(m:Einddatum = m:Ingangsdatum)",
+                         "RedenWijziging 13 (Verwijderd) requires Einddatum equal to Ingangsdatum",
+                         at="m:RedenWijziging")})
+
+xpath_rule("CS336", "ToegewezenProduct.RedenWijziging", "RedenWijziging 01 (vervallen) wordt niet gebruikt.",
+           {"JW301": Hit(_P301, "m:RedenWijziging = '01'",
+                         "RedenWijziging 01 (Administratieve correctie (vervallen)) may no longer be used",
+                         at="m:RedenWijziging")})
+
+_MET_PARTNERNAAM, _ZONDER_PARTNERNAAM = ("1", "2", "3", "4"), ("1", "6")
 
 
-@rule("CS336", ("JW301",), "ToegewezenProduct.RedenWijziging", "RedenWijziging 01 (vervallen) wordt niet gebruikt.")
-def reden_01_vervallen(r: RuleInput) -> Iterator[Violation]:
-    for p in r.products:
-        reden = r.message.Client.ToegewezenProducten.ToegewezenProduct[p.index - 1].RedenWijziging  # type: ignore
-        if reden == "01":
-            yield Violation(str(p.path.el("RedenWijziging")), "RedenWijziging 01 (Administratieve correctie "
-                            "(vervallen)) may no longer be used")
+def _naamgebruik(hit: HitNode) -> str:
+    met = hit.has("ijw:Partnernaam")
+    allowed = _MET_PARTNERNAAM if met else _ZONDER_PARTNERNAAM
+    return (f"NaamGebruik {hit.text('ijw:NaamGebruik')} is not allowed {'with' if met else 'without'} a "
+            f"Partnernaam (expected {', '.join(allowed)})")
 
 
-def _namen(message: jw301.JW301, bericht: str) -> Iterator[tuple[object, object, bool]]:
-    base = root(bericht).el("Client")
-    yield message.Client.Naam, base.el("Naam"), True
-    for i, relatie in enumerate(message.Client.Relaties.Relatie if message.Client.Relaties else [], 1):
-        yield relatie.Naam, base.el("Relaties").el("Relatie", i).el("Naam"), False
+_NAAMGEBRUIK_TEST = (f"(ijw:Partnernaam and not({one_of('ijw:NaamGebruik', _MET_PARTNERNAAM)})) or "
+                     f"(not(ijw:Partnernaam) and not({one_of('ijw:NaamGebruik', _ZONDER_PARTNERNAAM)}))")
+
+xpath_rule("CS050", "Naam.NaamGebruik", "Met Partnernaam is NaamGebruik 1, 2, 3 of 4; zonder Partnernaam 1 of 6.",
+           {"JW301": (Hit("m:Client/m:Naam", _NAAMGEBRUIK_TEST, _naamgebruik, at="ijw:NaamGebruik"),
+                      Hit("m:Client/m:Relaties/m:Relatie/m:Naam", _NAAMGEBRUIK_TEST, _naamgebruik,
+                          at="ijw:NaamGebruik"))})
+
+xpath_rule("CS318", "Client.Naam.NaamGebruik", "NaamGebruik 6 (niet-natuurlijk persoon) niet voor de client.",
+           {"JW301": Hit("m:Client/m:Naam", "ijw:NaamGebruik = '6'",
+                         "the client cannot have NaamGebruik 6 (niet-natuurlijk persoon)", at="ijw:NaamGebruik")})
 
 
-@rule("CS050", ("JW301",), "Naam.NaamGebruik",
-      "Met Partnernaam is NaamGebruik 1, 2, 3 of 4; zonder Partnernaam 1 of 6.")
-def naamgebruik_partnernaam(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw301.JW301)
-    for naam, path, _ in _namen(r.message, r.bericht):
-        allowed = {"1", "2", "3", "4"} if naam.Partnernaam is not None else {"1", "6"}  # type: ignore[attr-defined]
-        if naam.NaamGebruik not in allowed:  # type: ignore[attr-defined]
-            with_without = "with" if naam.Partnernaam is not None else "without"  # type: ignore[attr-defined]
-            yield Violation(str(path.ijw("NaamGebruik")),  # type: ignore[attr-defined]
-                            f"NaamGebruik {naam.NaamGebruik} is not allowed {with_without} a Partnernaam "  # type: ignore
-                            f"(expected {', '.join(sorted(allowed))})")
+def _taal(hit: HitNode) -> str:
+    vorm = hit.text("ijw:Vorm")
+    if vorm == "1":
+        return "Taal is required when Communicatie Vorm is 1 (tolk taal)"
+    return f"Taal must be empty when Communicatie Vorm is {vorm}"
 
 
-@rule("CS318", ("JW301",), "Client.Naam.NaamGebruik", "NaamGebruik 6 (niet-natuurlijk persoon) niet voor de client.")
-def client_is_natuurlijk_persoon(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw301.JW301)
-    if r.message.Client.Naam.NaamGebruik == "6":
-        yield Violation(str(root(r.bericht).el("Client").el("Naam").ijw("NaamGebruik")),
-                        "the client cannot have NaamGebruik 6 (niet-natuurlijk persoon)")
+xpath_rule("CD007", "Client.Communicatie.Taal", "Taal is verplicht als Vorm 1 (tolk taal) is, anders leeg.",
+           {"JW301": Hit("m:Client/m:Communicatie", "(ijw:Vorm = '1') != boolean(ijw:Taal)", _taal,
+                         at="ijw:Taal")})
 
 
-@rule("CD007", ("JW301",), "Client.Communicatie.Taal", "Taal is verplicht als Vorm 1 (tolk taal) is, anders leeg.")
-def taal_bij_tolk(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw301.JW301)
-    communicatie = r.message.Client.Communicatie
-    if communicatie is None:
-        return
-    path = str(root(r.bericht).el("Client").el("Communicatie").ijw("Taal"))
-    if communicatie.Vorm == "1" and communicatie.Taal is None:
-        yield Violation(path, "Taal is required when Communicatie Vorm is 1 (tolk taal)")
-    elif communicatie.Vorm != "1" and communicatie.Taal is not None:
-        yield Violation(path, f"Taal must be empty when Communicatie Vorm is {communicatie.Vorm}")
+def per_contact(test: str, explain: str | object, at: str | None = None) -> dict[str, tuple[Hit, ...]]:
+    """The same hit on every Contact of a JW301 (the client's and the relaties')."""
+    return {"JW301": tuple(Hit(context, test, explain, at=at) for context in CONTACTEN_301)}  # type: ignore[arg-type]
 
 
-_CLIENT_301 = root("JW301").el("Client")
+xpath_rule("CD009", "Contact.Periode", "Periode alleen als Soort adres 04 (tijdelijk verblijfadres) is.",
+           per_contact("m:Periode and not(m:Soort = '04')",
+                       lambda hit: f"Periode is only allowed with Soort 04, not {hit.text('m:Soort')}", at="m:Periode"))
+
+xpath_rule("CD034", "Contact.Adres.Postcode", "Postcode is verplicht als Soort adres 01 (BRP) of 03 is.",
+           per_contact(f"{one_of('m:Soort', ('01', '03'))} and not(m:Adres/ijw:Postcode)",
+                       lambda hit: f"Postcode is required for an address of Soort {hit.text('m:Soort')}",
+                       at="m:Adres/ijw:Postcode"))
+
+def per_adres(test: str, explain: str | object, at: str | None = None) -> dict[str, tuple[Hit, ...]]:
+    """The same hit on the Adres of every Contact of a JW301."""
+    return {"JW301": tuple(Hit(f"{context}/m:Adres", test, explain, at=at)  # type: ignore[arg-type]
+                           for context in CONTACTEN_301)}
 
 
-def _contacts(message: jw301.JW301) -> Iterator[tuple[object, jw301.Contact]]:
-    for i, contact in enumerate(message.Client.Contactgegevens.Contact, 1):
-        yield _ContactPath(f"{_CLIENT_301}/jw301:Contactgegevens/jw301:Contact[{i}]"), contact
-    for i, relatie in enumerate(message.Client.Relaties.Relatie if message.Client.Relaties else [], 1):
-        yield _ContactPath(f"{_CLIENT_301}/jw301:Relaties/jw301:Relatie[{i}]/jw301:Contact"), relatie.Contact
+xpath_rule("CD025", "Contact.Adres.Huis", "Huis is verplicht als LandCode NL is.",
+           per_adres("ijw:LandCode = 'NL' and not(ijw:Huis)", "Huis is required for an address in the Netherlands",
+                     at="ijw:Huis"))
 
 
-class _ContactPath(str):
-    """The path of a JW301 Contact, extended only when a rule reports on it."""
-
-    __slots__ = ()
-
-    def el(self, name: str) -> "XPath":
-        return XPath(f"{self}/jw301:{name}")
+def _landcode(hit: HitNode) -> str:
+    if hit.has("ijw:Postcode"):
+        return "LandCode is required when a Postcode is given"
+    return "LandCode must be empty when no Postcode is given"
 
 
-@rule("CD009", ("JW301",), "Contact.Periode", "Periode alleen als Soort adres 04 (tijdelijk verblijfadres) is.")
-def periode_alleen_tijdelijk(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        if contact.Periode is not None and contact.Soort != "04":
-            yield Violation(str(path.el("Periode")), f"Periode is only allowed with Soort 04, not {contact.Soort}")  # type: ignore
+xpath_rule("CD005", "Contact.Adres.LandCode", "LandCode is verplicht als Postcode gevuld is, anders leeg.",
+           per_adres("boolean(ijw:Postcode) != boolean(ijw:LandCode)", _landcode, at="ijw:LandCode"))
+
+_DIGITS, _LETTERS = "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DUTCH_POSTCODE = (  # the rule's expression [1-9][0-9]{3}[a-zA-Z]{2}, in XPath 1.0, on the Postcode itself
+    "string-length(.) = 6 and translate(substring(., 1, 1), '123456789', '') = '' "
+    f"and translate(substring(., 2, 3), '{_DIGITS}', '') = '' and translate(substring(., 5, 2), '{_LETTERS}', '') = ''"
+)
+
+xpath_rule("CS089", "Contact.Adres.Postcode", "Met LandCode NL heeft de Postcode het Nederlandse formaat.",
+           {"JW301": tuple(Hit(f"{contact}/m:Adres/ijw:Postcode", f"../ijw:LandCode = 'NL' and not({_DUTCH_POSTCODE})",
+                               "the Postcode is not a Dutch postcode (4 digits, the first not 0, then 2 letters)")
+                           for contact in CONTACTEN_301)})
+
+xpath_rule("TR006", "Contact", "Een Contact heeft Telefoon en/of de combinatie Huis en Postcode.",
+           per_contact("not(m:Telefoon) and not(m:Adres/ijw:Huis and m:Adres/ijw:Postcode)",
+                       "a Contact needs a Telefoon, or an Adres with both Huis and Postcode"))
+
+xpath_rule("TR061", "Client.Contactgegevens",
+           "De client heeft minstens één adres met Soort 01 (BRP), 02 (correspondentie) of 03 (verblijf).",
+           {"JW301": Hit("m:Client/m:Contactgegevens", f"not(m:Contact[{one_of('m:Soort', ('01', '02', '03'))}])",
+                         "the client needs at least one Contact of Soort 01, 02 or 03")})
 
 
-@rule("CD034", ("JW301",), "Contact.Adres.Postcode", "Postcode is verplicht als Soort adres 01 (BRP) of 03 is.")
-def postcode_bij_brp_of_verblijf(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        if contact.Soort in {"01", "03"} and (contact.Adres is None or contact.Adres.Postcode is None):
-            yield Violation(str(path.el("Adres").ijw("Postcode")),  # type: ignore[attr-defined]
-                            f"Postcode is required for an address of Soort {contact.Soort}")
+# --- JW315: beschikking, verwijzer ------------------------------------------------------------------
+
+_P315 = PRODUCTEN["JW315"].context
 
 
-@rule("CD025", ("JW301",), "Contact.Adres.Huis", "Huis is verplicht als LandCode NL is.")
-def huis_in_nederland(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        if contact.Adres is not None and contact.Adres.LandCode == "NL" and contact.Adres.Huis is None:
-            yield Violation(str(path.el("Adres").ijw("Huis")), "Huis is required for an address in the Netherlands")  # type: ignore
+def _beschikking(hit: HitNode) -> str:
+    if hit.has("m:BeschikkingNummer"):
+        return "BeschikkingIngangsdatum is required when a BeschikkingNummer is given"
+    return "BeschikkingIngangsdatum must be empty when no BeschikkingNummer is given"
 
 
-@rule("CD005", ("JW301",), "Contact.Adres.LandCode", "LandCode is verplicht als Postcode gevuld is, anders leeg.")
-def landcode_bij_postcode(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        adres = contact.Adres
-        if adres is None:
-            continue
-        target = str(path.el("Adres").ijw("LandCode"))  # type: ignore[attr-defined]
-        if adres.Postcode is not None and adres.LandCode is None:
-            yield Violation(target, "LandCode is required when a Postcode is given")
-        elif adres.Postcode is None and adres.LandCode is not None:
-            yield Violation(target, "LandCode must be empty when no Postcode is given")
+xpath_rule("CD043", "AangevraagdProduct.BeschikkingIngangsdatum",
+           "BeschikkingIngangsdatum is verplicht als BeschikkingNummer gevuld is, anders leeg.",
+           {"JW315": Hit(_P315, "boolean(m:BeschikkingNummer) != boolean(m:BeschikkingIngangsdatum)",
+                         _beschikking, at="m:BeschikkingIngangsdatum")})
+
+ZORGVERLENER_VERWIJZERS = ("02", "03", "04", "05")
+_VERWIJZER = f"{_P315}/m:Verwijzer"
+_ZORGVERLENER = one_of("ijw:Type", ZORGVERLENER_VERWIJZERS)
+
+xpath_rule("CD066", "AangevraagdProduct.Verwijzer.Naam",
+           "Bij verwijzer 02–05 met ZorgverlenerCode is de Naam verwijzer leeg.",
+           {"JW315": Hit(_VERWIJZER, f"{_ZORGVERLENER} and ijw:ZorgverlenerCode and ijw:Naam",
+                         lambda hit: f"Naam must be empty for Verwijzer type {hit.text('ijw:Type')} with a "
+                                     "ZorgverlenerCode", at="ijw:Naam")})
+
+xpath_rule("CD067", "AangevraagdProduct.Verwijzer.Naam",
+           "Bij verwijzer 02–05 zonder ZorgverlenerCode is de Naam verwijzer gevuld.",
+           {"JW315": Hit(_VERWIJZER, f"{_ZORGVERLENER} and not(ijw:ZorgverlenerCode) and not(ijw:Naam)",
+                         lambda hit: f"Naam is required for Verwijzer type {hit.text('ijw:Type')} without "
+                                     "ZorgverlenerCode", at="ijw:Naam")})
+
+xpath_rule("CD068", "AangevraagdProduct.Verwijzer.ZorgverlenerCode",
+           "Bij een ander verwijzertype dan 02–05 is de ZorgverlenerCode leeg.",
+           {"JW315": Hit(_VERWIJZER, f"not({_ZORGVERLENER}) and ijw:ZorgverlenerCode",
+                         lambda hit: f"ZorgverlenerCode must be empty for Verwijzer type {hit.text('ijw:Type')}",
+                         at="ijw:ZorgverlenerCode")})
 
 
-_POSTCODE_NL = __import__("re").compile(r"[1-9][0-9]{3}[A-Z]{2}")
+# --- JW319: the answer ------------------------------------------------------------------------------
 
+xpath_rule("CD085", "Antwoord.RedenAfwijzingVerzoek",
+           "RedenAfwijzingVerzoek is verplicht als VerzoekAntwoord 1 (afgewezen) is.",
+           {"JW319": Hit("m:Antwoord", "m:VerzoekAntwoord = '1' and not(m:RedenAfwijzingVerzoek)",
+                         "RedenAfwijzingVerzoek is required when VerzoekAntwoord is 1 (verzoek afgewezen)",
+                         at="m:RedenAfwijzingVerzoek")})
 
-@rule("CS089", ("JW301",), "Contact.Adres.Postcode", "Met LandCode NL heeft de Postcode het Nederlandse formaat.")
-def nederlandse_postcode(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        adres = contact.Adres
-        if adres and adres.LandCode == "NL" and adres.Postcode and not _POSTCODE_NL.fullmatch(adres.Postcode):
-            yield Violation(str(path.el("Adres").ijw("Postcode")),  # type: ignore[attr-defined]
-                            f"'{adres.Postcode}' is not a Dutch postcode (4 digits, the first not 0, and 2 capitals)")
+xpath_rule("CD086", "Antwoord.RedenAfwijzingVerzoek",
+           "RedenAfwijzingVerzoek is leeg als VerzoekAntwoord 2 (in onderzoek) is.",
+           {"JW319": Hit("m:Antwoord", "m:VerzoekAntwoord = '2' and m:RedenAfwijzingVerzoek",
+                         "RedenAfwijzingVerzoek must be empty when VerzoekAntwoord is 2 (aanvraag in onderzoek)",
+                         at="m:RedenAfwijzingVerzoek")})
 
+xpath_rule("TR377", "Antwoord.Woonplaatsbeginsel",
+           "Bij RedenAfwijzingVerzoek 8 (woonplaatsbeginsel) is Woonplaatsbeginsel opgenomen.",
+           {"JW319": Hit("m:Antwoord", "m:RedenAfwijzingVerzoek = '8' and not(m:Woonplaatsbeginsel)",
+                         "Woonplaatsbeginsel (the responsible gemeente) is required with RedenAfwijzingVerzoek 8",
+                         at="m:Woonplaatsbeginsel")})
 
-@rule("TR006", ("JW301",), "Contact", "Een Contact heeft Telefoon en/of de combinatie Huis en Postcode.")
-def contact_bereikbaar(r: RuleInput) -> Iterator[Violation]:
-    for path, contact in _contacts(r.message):  # type: ignore[arg-type]
-        adres = contact.Adres
-        if contact.Telefoon is None and not (adres and adres.Huis is not None and adres.Postcode is not None):
-            yield Violation(str(path), "a Contact needs a Telefoon, or an Adres with both Huis and Postcode")
-
-
-@rule("TR061", ("JW301",), "Client.Contactgegevens",
-      "De client heeft minstens één adres met Soort 01 (BRP), 02 (correspondentie) of 03 (verblijf).")
-def client_heeft_adres(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw301.JW301)
-    if not any(c.Soort in {"01", "02", "03"} for c in r.message.Client.Contactgegevens.Contact):
-        yield Violation(str(root(r.bericht).el("Client").el("Contactgegevens")),
-                        "the client needs at least one Contact of Soort 01, 02 or 03")
-
-
-@rule("CD043", ("JW315",), "AangevraagdProduct.BeschikkingIngangsdatum",
-      "BeschikkingIngangsdatum is verplicht als BeschikkingNummer gevuld is, anders leeg.")
-def beschikking_ingangsdatum(r: RuleInput) -> Iterator[Violation]:
-    assert isinstance(r.message, jw315.JW315)
-    for p in r.products:
-        item = r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1]
-        path = str(p.path.el("BeschikkingIngangsdatum"))
-        if item.BeschikkingNummer is not None and item.BeschikkingIngangsdatum is None:
-            yield Violation(path, "BeschikkingIngangsdatum is required when a BeschikkingNummer is given")
-        elif item.BeschikkingNummer is None and item.BeschikkingIngangsdatum is not None:
-            yield Violation(path, "BeschikkingIngangsdatum must be empty when no BeschikkingNummer is given")
-
-
-ZORGVERLENER_VERWIJZERS = {"02", "03", "04", "05"}
-
-
-def _verwijzers(r: RuleInput) -> Iterator[tuple[object, object]]:
-    assert isinstance(r.message, jw315.JW315)
-    for p in r.products:
-        yield p.path.el("Verwijzer"), r.message.Client.AangevraagdeProducten.AangevraagdProduct[p.index - 1].Verwijzer
-
-
-@rule("CD066", ("JW315",), "AangevraagdProduct.Verwijzer.Naam",
-      "Bij verwijzer 02–05 met ZorgverlenerCode is de Naam verwijzer leeg.")
-def verwijzer_naam_leeg(r: RuleInput) -> Iterator[Violation]:
-    for path, v in _verwijzers(r):
-        if v.Type in ZORGVERLENER_VERWIJZERS and v.ZorgverlenerCode and v.Naam is not None:  # type: ignore
-            yield Violation(str(path.ijw("Naam")),  # type: ignore[attr-defined]
-                            f"Naam must be empty for Verwijzer type {v.Type} with a ZorgverlenerCode")  # type: ignore
-
-
-@rule("CD067", ("JW315",), "AangevraagdProduct.Verwijzer.Naam",
-      "Bij verwijzer 02–05 zonder ZorgverlenerCode is de Naam verwijzer gevuld.")
-def verwijzer_naam_gevuld(r: RuleInput) -> Iterator[Violation]:
-    for path, v in _verwijzers(r):
-        if v.Type in ZORGVERLENER_VERWIJZERS and v.ZorgverlenerCode is None and v.Naam is None:  # type: ignore
-            yield Violation(str(path.ijw("Naam")),  # type: ignore[attr-defined]
-                            f"Naam is required for Verwijzer type {v.Type} without ZorgverlenerCode")  # type: ignore
-
-
-@rule("CD068", ("JW315",), "AangevraagdProduct.Verwijzer.ZorgverlenerCode",
-      "Bij een ander verwijzertype dan 02–05 is de ZorgverlenerCode leeg.")
-def verwijzer_zonder_zorgverlenercode(r: RuleInput) -> Iterator[Violation]:
-    for path, v in _verwijzers(r):
-        if v.Type not in ZORGVERLENER_VERWIJZERS and v.ZorgverlenerCode is not None:  # type: ignore
-            yield Violation(str(path.ijw("ZorgverlenerCode")),  # type: ignore[attr-defined]
-                            f"ZorgverlenerCode must be empty for Verwijzer type {v.Type}")  # type: ignore
-
-
-def _antwoord(r: RuleInput) -> jw319.Antwoord:
-    assert isinstance(r.message, jw319.JW319)
-    return r.message.Antwoord
-
-
-@rule("CD085", ("JW319",), "Antwoord.RedenAfwijzingVerzoek",
-      "RedenAfwijzingVerzoek is verplicht als VerzoekAntwoord 1 (afgewezen) is.")
-def reden_bij_afwijzing(r: RuleInput) -> Iterator[Violation]:
-    antwoord = _antwoord(r)
-    if antwoord.VerzoekAntwoord == "1" and antwoord.RedenAfwijzingVerzoek is None:
-        yield Violation(str(root(r.bericht).el("Antwoord").el("RedenAfwijzingVerzoek")),
-                        "RedenAfwijzingVerzoek is required when VerzoekAntwoord is 1 (verzoek afgewezen)")
-
-
-@rule("CD086", ("JW319",), "Antwoord.RedenAfwijzingVerzoek",
-      "RedenAfwijzingVerzoek is leeg als VerzoekAntwoord 2 (in onderzoek) is.")
-def geen_reden_in_onderzoek(r: RuleInput) -> Iterator[Violation]:
-    antwoord = _antwoord(r)
-    if antwoord.VerzoekAntwoord == "2" and antwoord.RedenAfwijzingVerzoek is not None:
-        yield Violation(str(root(r.bericht).el("Antwoord").el("RedenAfwijzingVerzoek")),
-                        "RedenAfwijzingVerzoek must be empty when VerzoekAntwoord is 2 (aanvraag in onderzoek)")
-
-
-@rule("TR377", ("JW319",), "Antwoord.Woonplaatsbeginsel",
-      "Bij RedenAfwijzingVerzoek 8 (woonplaatsbeginsel) is Woonplaatsbeginsel opgenomen.")
-def woonplaatsbeginsel_opgenomen(r: RuleInput) -> Iterator[Violation]:
-    antwoord = _antwoord(r)
-    if antwoord.RedenAfwijzingVerzoek == "8" and antwoord.Woonplaatsbeginsel is None:
-        yield Violation(str(root(r.bericht).el("Antwoord").el("Woonplaatsbeginsel")),
-                        "Woonplaatsbeginsel (the responsible gemeente) is required with RedenAfwijzingVerzoek 8")
-
-
-@rule("TR409", ("JW319",), "Antwoord.Woonplaatsbeginsel",
-      "Bij een andere RedenAfwijzingVerzoek dan 8 is Woonplaatsbeginsel weggelaten.")
-def woonplaatsbeginsel_weggelaten(r: RuleInput) -> Iterator[Violation]:
-    antwoord = _antwoord(r)
-    if antwoord.RedenAfwijzingVerzoek != "8" and antwoord.Woonplaatsbeginsel is not None:
-        yield Violation(str(root(r.bericht).el("Antwoord").el("Woonplaatsbeginsel")),
-                        "Woonplaatsbeginsel must be left out unless RedenAfwijzingVerzoek is 8")
+xpath_rule("TR409", "Antwoord.Woonplaatsbeginsel",
+           "Bij een andere RedenAfwijzingVerzoek dan 8 is Woonplaatsbeginsel weggelaten.",
+           {"JW319": Hit("m:Antwoord", "not(m:RedenAfwijzingVerzoek = '8') and m:Woonplaatsbeginsel",
+                         "Woonplaatsbeginsel must be left out unless RedenAfwijzingVerzoek is 8",
+                         at="m:Woonplaatsbeginsel")})
