@@ -56,6 +56,20 @@ class ContractProduct(BaseModel):
     vervolgtrajecten: int = Field(default=0, ge=0, le=12, description="output traject: how many follow-up "
                                   "trajects may follow the first when a line is longer than max_duur")
 
+    @field_validator("omrekening", mode="before")
+    @classmethod
+    def _omrekening(cls, value: object) -> Literal["exact"] | Omrekenregel | None:
+        if value is None or value == "exact" or isinstance(value, Omrekenregel):
+            return value  # type: ignore[return-value]
+        if not isinstance(value, dict):
+            raise ValueError("'exact' or a mapping of weken_per_maand, dagen_per_week and/or afronding")
+        try:
+            return Omrekenregel.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'omrekening'}: "
+                                       f"{str(e['msg']).removeprefix('Value error, ')}"
+                                       for e in exc.errors(include_url=False))) from None
+
     @field_validator("productcategorie")
     @classmethod
     def _categorie(cls, value: str) -> str:

@@ -41,6 +41,7 @@ from ijw_gateway.tussentaal.omvang import (
     AFRONDING_TEKST,
     EENHEID_CODES,
     FREQUENTIE_CODES,
+    FREQUENTIE_WOORD,
     OUTPUT,
     TOTAAL,
     OmrekenFout,
@@ -321,8 +322,7 @@ def _splitsing(product: ContractProduct, keuze: _Keuze, traject: bool) -> Splits
     if traject:
         verdeling = f"one traject per toewijzing: the first and {n - 1} vervolgtraject{'en' if n > 2 else ''}"
     elif keuze.frequentie != TOTAAL:
-        verdeling = "the same omvang per " + {"1": "dag", "2": "week", "4": "maand"}[keuze.frequentie] + \
-                    " in every toewijzing"
+        verdeling = f"the same omvang per {FREQUENTIE_WOORD[keuze.frequentie]} in every toewijzing"
     else:
         verdeling = "a total per toewijzing, for its own period"
     return Splitsing(max_duur=product.max_duur, toewijzingen=n, verdeling=verdeling,
@@ -347,9 +347,8 @@ def _map(hulp: Hulp, regio: str, gemeente: str | None, regel: int, catalog: Cata
         fail(f"the contract buys {product.productcode} in stuks (output) per "
              f"{'/'.join(product.frequenties)}, which a {o.eenheid} omvang cannot be converted to")
     start, eind = hulp.ingangsdatum, hulp.periode_einde
-    langer = not _duur.past_binnen(start, eind, product.duur)
-    traject = product.eenheid == OUTPUT and (o.eenheid != "stuks" or (product.is_traject and langer))
-    delen = _delen(hulp, contract, product, splitsen, traject, fail)
+    traject = product.eenheid == OUTPUT and o.eenheid != "stuks"  # a time omvang: the indication of one traject
+    delen = _delen(hulp, contract, product, splitsen, traject or product.is_traject, fail)
     kiezer = _Kiezer(hulp, contract, product, delen, fail)
     keuze = kiezer.traject() if traject else kiezer.kies()
     volume = sum(keuze.volumes) if keuze.frequentie == TOTAAL else keuze.volumes[0]

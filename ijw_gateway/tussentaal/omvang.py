@@ -344,6 +344,7 @@ def omreken(volume: int, eenheid: str, frequentie: str, naar_eenheid: str, naar_
         raise OmrekenFout(f"{van} cannot be converted to {naar}: {exc}") from None
     exact = volume * factor
     gebruikt = list(ctx.gebruikt)
+    basis = ""
     if exact.denominator != 1 and TOTAAL in (frequentie, naar_frequentie):
         basis = periode_tekst(naar_frequentie if frequentie == TOTAAL else frequentie, ingangsdatum, einddatum)
         gebruikt[:0] = [basis] if basis else []
@@ -352,8 +353,9 @@ def omreken(volume: int, eenheid: str, frequentie: str, naar_eenheid: str, naar_
     else:
         afronding = regel.afronding if regel is not None else None
         if afronding is None:
-            raise ctx.ontbreekt("afronding", f"{van} is {_getal(exact)} {naar}, not a whole number; the iJw Volume "
-                                             "is a whole number")
+            over = f" over {basis}" if basis else ""
+            raise ctx.ontbreekt("afronding", f"{van}{over} is {_getal(exact)} {naar}, not a whole number; the iJw "
+                                             "Volume is a whole number")
         value = afronden(exact, afronding)
         gebruikt.append(AFRONDING_TEKST[afronding])
         if value < 1:
@@ -399,5 +401,6 @@ def verdeel_totaal(totaal: int, delen: list[tuple[date, date]], regel: Omrekenre
         volumes.append(opgeteld - vorige)
         vorige = opgeteld
     if min(volumes) < 1:
-        raise OmrekenFout(f"{wat} cannot be divided over {len(delen)} toewijzingen: a part would be 0")
+        raise OmrekenFout(f"{wat} cannot be divided over {len(delen)} toewijzingen: a part would be 0, and the iJw "
+                          "Volume is at least 1")
     return volumes
