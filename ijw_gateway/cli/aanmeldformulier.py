@@ -21,9 +21,9 @@ def aanmeldformulier(
 ) -> int:
     """Write the filled-in aanmeldformulier: a printable, self-contained HTML page (no script, no network).
 
-    It holds the jeugdige, GI and jeugdbeschermer, maatregel, every hulp line in the tussentaal with the
-    region's product, the evaluation moments and the route's steps with their terms. The file is
-    written owner-only (0600) and nothing of its content is logged.
+    It holds the jeugdige, GI, maatregel, each hulp line with the region's product, the route's steps.
+
+    The file is written owner-only (0600): it holds personal data. Nothing of it is logged.
     """
     from ijw_gateway import aanmeldformulier as form
     from ijw_gateway.cli.bepaling import _catalog

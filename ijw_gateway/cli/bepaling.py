@@ -34,8 +34,10 @@ def map_command(
     """Show how each hulp line maps to the responsible region's contract; exit 1 if one cannot be built.
 
     Every conversion by a contract's rule and every split into consecutive toewijzingen is shown.
-    With --all-regions: how the same bepaling maps in each of the seven regions (exit 1 when a
-    line cannot be mapped in some region, or the bepaling cannot be built for its own gemeente).
+
+    With --all-regions: the same bepaling in each of the seven regions, side by side.
+
+    Exit 1 then when a line cannot be mapped in some region, or not built for the bepaling's gemeente.
     """
     from ijw_gateway.tussentaal import Bepaling, map_alle_regios, map_bepaling
 

@@ -45,6 +45,7 @@ from ijw_gateway.tussentaal.omvang import (
     OUTPUT,
     TOTAAL,
     OmrekenFout,
+    fysiek_maximum,
     omreken,
     omschrijf,
     omschrijf_woorden,
@@ -258,13 +259,20 @@ class _Kiezer:
                         waar=self.waar)
             if n == 1:
                 return _Keuze(freq, [r.volume], [None], r.regel)
+            wat = omschrijf(r.volume, product.eenheid, TOTAAL)
             volumes = verdeel_totaal(r.volume, [(p.ingangsdatum, p.einddatum) for p in self.delen], self.regel,
-                                     waar=self.waar, wat=omschrijf(r.volume, product.eenheid, TOTAAL))
-            exact = [v * _duur.dagen(self.start, self.eind) == r.volume * _duur.dagen(p.ingangsdatum, p.einddatum)
-                     for v, p in zip(volumes, self.delen, strict=True)]
-            afronding = self.regel.afronding if self.regel and self.regel.afronding else None
-            regels = [None if ok else f"in proportion to its days, {AFRONDING_TEKST[afronding or 'naar_boven']}"
-                      for ok in exact]
+                                     waar=self.waar, wat=wat)
+            regels: list[str | None] = []
+            for volume, p in zip(volumes, self.delen, strict=True):
+                maximum = fysiek_maximum(product.eenheid, TOTAAL, p.ingangsdatum, p.einddatum)
+                if maximum is not None and volume > maximum:
+                    raise OmrekenFout(f"{wat} divided over {n} toewijzingen gives {p.ingangsdatum}..{p.einddatum} "
+                                      f"{volume}, more than that period holds ({maximum})")
+                exact = volume * _duur.dagen(self.start, self.eind) == r.volume * _duur.dagen(p.ingangsdatum,
+                                                                                             p.einddatum)
+                # not exact only by the contract's afronding (verdeel_totaal refuses otherwise)
+                regels.append(None if exact else "in proportion to its days, "
+                              + AFRONDING_TEKST[self.regel.afronding])  # type: ignore[union-attr,index]
             return _Keuze(freq, volumes, regels, r.regel)
         # a rate becomes a total per toewijzing, each over its own period
         delen = [omreken(o.volume, bron, o.frequentie_code, product.eenheid, TOTAAL, p.ingangsdatum, p.einddatum,
