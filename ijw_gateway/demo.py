@@ -130,6 +130,7 @@ class Built:
     aanbieders: list[str] = field(default_factory=list)
     valid: int = 0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # conversions by a contract's rule and splits
 
 
 @dataclass
@@ -245,6 +246,7 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     """Open the case, record its events, build, validate and record its messages."""
     from ijw_gateway.tussentaal import Bepaling, default_catalog
     from ijw_gateway.tussentaal.build import bestandsnaam, build
+    from ijw_gateway.tussentaal.mapping import map_or_raise
     from ijw_gateway.validation.validator import ValidationContext, check
 
     bep = Bepaling.load(case.bepaling)
@@ -260,6 +262,7 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     except MappingError as error:
         item.error = str(error)
         return item, []
+    item.notes = _notes(map_or_raise(bep, catalog=catalog))
     context = ValidationContext(today=case.berichten)
     for message in messages:
         data = to_xml(message)
@@ -271,6 +274,17 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
         item.valid += check(data, context, file=path.name).report.valid
     ledger.record_messages([(m, "sent") for m in messages], bepaling=bep)
     return item, item.files
+
+
+def _notes(mapped: list[Any]) -> list[str]:
+    """What the mapping did beyond a plain translation: conversions by the contract's rule, splits."""
+    notes = []
+    for line in mapped:
+        if not line.omrekening.exact:
+            notes.append(f"line {line.regel} {line.zorgvorm}: {line.omrekening.tekst}")
+        if line.splitsing is not None:
+            notes.append(f"line {line.regel} {line.zorgvorm}: {line.splitsing.tekst}")
+    return notes
 
 
 def _answer_all(paths: list[Path], day: date, ledger: Any, berichten: Path) -> list[Answered]:
@@ -329,6 +343,7 @@ def render_account(result: DemoResult) -> str:
         lines.append(f"   ✓ {b.case}  route {b.route}  {where}: {len(b.files)} × {kind} {parties}; "
                      f"{b.valid} of {len(b.files)} valid")
         lines.append(f"       {b.story}")
+        lines += [f"       {note}" for note in b.notes]
     lines += ["", "2. Answered by the receiving party:"]
     for a in result.answered:
         verdict = "accepted" if a.accepted else "rejected"

@@ -23,18 +23,20 @@ _FILE_MODE = _file_mode()
 
 
 @contextmanager
-def atomic_open(path: Path, *, text: bool = False, option: str | None = None) -> Iterator[IO[Any]]:
+def atomic_open(path: Path, *, text: bool = False, option: str | None = None,
+                mode: int | None = None) -> Iterator[IO[Any]]:
     """A file that appears at ``path`` complete, or not at all (a temporary file in the same
     directory, fsynced and renamed). It gets the mode a plain ``open()`` would give it (the
-    umask decides), not the owner-only mode of the temporary file. UsageError when the
-    directory cannot be written; ``option`` (``--output``) names where the path came from."""
+    umask decides), not the owner-only mode of the temporary file, unless ``mode`` is given
+    (``0o600`` for a file with personal data: it never exists with a wider mode). UsageError
+    when the directory cannot be written; ``option`` (``--output``) names where the path came from."""
     where = f"{option} {path}: " if option else ""
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise UsageError(f"{where}cannot write in {path.parent} ({error.strerror or error})") from None
     try:
-        os.fchmod(fd, _FILE_MODE)
+        os.fchmod(fd, _FILE_MODE if mode is None else mode)
         handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n") if text else os.fdopen(fd, "wb")
         with handle:
             yield handle
@@ -49,9 +51,9 @@ def atomic_open(path: Path, *, text: bool = False, option: str | None = None) ->
         raise
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes, *, option: str | None = None, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` whole or not at all (see :func:`atomic_open`)."""
-    with atomic_open(path) as handle:
+    with atomic_open(path, option=option, mode=mode) as handle:
         handle.write(data)
 
 

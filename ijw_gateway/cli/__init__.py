@@ -34,6 +34,7 @@ def _global_options(
 
 def _register_commands() -> None:
     from ijw_gateway.cli import (  # noqa: F401  (commands register themselves on `app`)
+        aanmeldformulier,
         bepaling,
         demo,
         ledger,

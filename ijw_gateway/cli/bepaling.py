@@ -3,6 +3,7 @@
 import json
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -27,31 +28,96 @@ def _catalog(productcodes: Path | None):  # type: ignore[no-untyped-def]
 def map_command(
     bepaling: Path = typer.Argument(..., help="The bepaling file (YAML or JSON)."),
     output_format: str = typer.Option("text", "--format", help="text or json."),
+    all_regions: bool = typer.Option(False, "--all-regions", help="Map the bepaling in each of the seven regions."),
     productcodes: Path | None = typer.Option(None, "--productcodes", help="Other contract data (a productcodes dir)."),
 ) -> int:
-    """Show how each hulp line maps to the responsible region's contract; exit 1 if one cannot be built."""
-    from ijw_gateway.tussentaal import Bepaling, Toewijzing, map_bepaling
+    """Show how each hulp line maps to the responsible region's contract; exit 1 if one cannot be built.
+
+    Every conversion by a contract's rule and every split into consecutive toewijzingen is shown.
+
+    With --all-regions: the same bepaling in each of the seven regions, side by side.
+
+    Exit 1 then when a line cannot be mapped in some region, or not built for the bepaling's gemeente.
+    """
+    from ijw_gateway.tussentaal import Bepaling, map_alle_regios, map_bepaling
 
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format}: expected text or json")
     catalog = _catalog(productcodes)
-    mapping = map_bepaling(Bepaling.load(bepaling, catalog=catalog), catalog=catalog)
-    buildable = mapping.ok and all(line.aanbieder_gecontracteerd for line in mapping.lines)  # type: ignore[union-attr]
+    bep = Bepaling.load(bepaling, catalog=catalog)
+    if all_regions:
+        regios = map_alle_regios(bep, catalog=catalog)
+        ok = all(r.mapping.ok for r in regios) and all(r.mapping.buildable for r in regios if r.eigen_regio)
+        if output_format == "json":
+            typer.echo(json.dumps({"gemeente": bep.gemeente, "regio": catalog.regio(bep.gemeente),
+                                   "regios": [r.as_json() for r in regios]}, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(_all_regions_text(bep, regios))
+        log.info("mapped in every region", lines=len(bep.hulp), regions=len(regios), ok=ok)
+        return 0 if ok else 1
+    mapping = map_bepaling(bep, catalog=catalog)
     if output_format == "json":
         typer.echo(json.dumps(mapping.as_json(), ensure_ascii=False, indent=2))
     else:
         for line in mapping.lines:
-            if isinstance(line, Toewijzing):
-                contracted = "contracted" if line.aanbieder_gecontracteerd else (
-                    f"NOT contracted (contracted: {', '.join(line.gecontracteerde_aanbieders)})")
-                periods = ", ".join(f"{p.ingangsdatum}–{p.einddatum}" for p in line.perioden)
-                typer.echo(f"line {line.regel} {line.zorgvorm}: {line.gemeente} → {line.regio} → {line.contract} → "
-                           f"{line.productcategorie}/{line.productcode}, {line.volume} × eenheid {line.eenheid} "
-                           f"per frequentie {line.frequentie}, {periods}; aanbieder {line.aanbieder} {contracted}")
-            else:
-                typer.echo(f"line {line.regel} {line.zorgvorm}: {line.error}")
-    log.info("mapped", lines=len(mapping.lines), failed=len(mapping.fouten), buildable=buildable)
-    return 0 if buildable else 1
+            typer.echo(_line_text(line))
+    log.info("mapped", lines=len(mapping.lines), failed=len(mapping.fouten), buildable=mapping.buildable)
+    return 0 if mapping.buildable else 1
+
+
+def _all_regions_text(bep: Any, regios: list[Any]) -> str:
+    """Per hulp line, one row per region: product, omvang (converted, split) and providers, or why not."""
+    from ijw_gateway.tussentaal import Toewijzing
+    from ijw_gateway.tussentaal.omvang import omschrijf_woorden
+
+    width = max(len(r.regio) for r in regios) + 2
+    rows: list[str] = []
+    for index, hulp in enumerate(bep.hulp):
+        o = hulp.omvang
+        rows.append(f"line {index + 1} {hulp.zorgvorm}: {omschrijf_woorden(o.volume, o.eenheid, o.frequentie)}, "
+                    f"{hulp.ingangsdatum}–{hulp.periode_einde}, aanbieder {hulp.aanbieder}")
+        for r in regios:
+            label = f"{r.regio}{' *' if r.eigen_regio else ''}".ljust(width)
+            line = r.mapping.lines[index]
+            if not isinstance(line, Toewijzing):
+                rows.append(f"  {label}cannot be mapped: {line.error.split(' cannot be mapped: ', 1)[-1]}")
+                continue
+            omvang = line.omrekening.tekst.split(" → ", 1)[-1]
+            split = f"; in {line.splitsing.toewijzingen} toewijzingen of at most {line.splitsing.max_duur}" \
+                if line.splitsing else ""
+            who = "contracted" if line.aanbieder_gecontracteerd else "NOT contracted"
+            rows.append(f"  {label}{line.productcategorie}/{line.productcode}  {omvang}{split}; aanbieder {who} "
+                        f"(contracted: {', '.join(line.gecontracteerde_aanbieders)})")
+        rows.append("")
+    rows.append(f"* the region of gemeente {bep.gemeente}")
+    return "\n".join(rows)
+
+
+def _line_text(line: object, indent: str = "") -> str:
+    """One mapped (or failed) hulp line for ``ijw map``'s text output, in a backoffice's words."""
+    from ijw_gateway.tussentaal import Toewijzing
+    from ijw_gateway.tussentaal.omvang import omschrijf
+
+    if not isinstance(line, Toewijzing):
+        return f"{indent}line {line.regel} {line.zorgvorm}: {line.error}"  # type: ignore[attr-defined]
+    route = " → ".join(p for p in (line.gemeente, line.regio, line.contract) if p)
+    if line.aanbieder_gecontracteerd:
+        contracted = f"aanbieder {line.aanbieder}, contracted"
+    else:
+        contracted = (f"aanbieder {line.aanbieder} NOT contracted for {line.productcode} "
+                      f"(contracted: {', '.join(line.gecontracteerde_aanbieders)})")
+    rows = [f"line {line.regel} {line.zorgvorm}: {route} → {line.productcategorie}/{line.productcode}",
+            f"  omvang    {line.omrekening.tekst}"]
+    if line.splitsing is None:
+        rows.append(f"  periode   {line.ingangsdatum}–{line.einddatum}")
+    else:
+        rows.append(f"  periode   {line.ingangsdatum}–{line.einddatum}, {line.splitsing.tekst}:")
+        for p in line.perioden:
+            how = f" ({p.regel})" if p.regel else ""
+            omvang = omschrijf(p.volume, line.eenheid, line.frequentie)
+            rows.append(f"            {p.ingangsdatum}–{p.einddatum}  {omvang}{how}")
+    rows.append(f"  {contracted}")
+    return "\n".join(indent + row for row in rows)
 
 
 @app.command()

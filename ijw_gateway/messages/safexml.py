@@ -102,10 +102,9 @@ _DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-1
 def parse(data: bytes, limits: Limits = DEFAULT_LIMITS, *, deferred: bool = False) -> etree._ElementTree:
     """Parse ``data`` into an element tree, or raise :class:`UnsafeOrMalformedXml`.
 
-    ``deferred=True`` leaves the nesting and attribute limits to the caller
-    (:func:`check_deferred`): a document that passes an iJw XSD nests at most 9 levels and has
-    no attributes, so the validator checks them only when the XSD fails. (libxml2 refuses
-    more than 256 levels whatever is asked, and the markup limit bounds the tree.)
+    ``deferred=True`` leaves the nesting limit to the caller (:func:`check_deferred`): a
+    document that passes an iJw XSD nests at most 9 levels, so the validator checks depth
+    only when the XSD fails. (libxml2 refuses more than 256 levels whatever is asked.)
     """
     if not data.strip():
         raise UnsafeOrMalformedXml("the file is empty (expected an iJw XML message)")
@@ -129,7 +128,14 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS, *, deferred: bool = Fals
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise UnsafeOrMalformedXml(_DOCTYPE_REFUSED, 1)
     if not deferred:
-        check_deferred(tree, data, limits)
+        check_deferred(tree, limits)
+    if data.count(b"=") > limits.max_attributes:  # before the XSD, which would report every one of them
+        attributes = int(_ATTRIBUTES(tree))
+        if attributes > limits.max_attributes:
+            raise UnsafeOrMalformedXml(
+                f"the document has {attributes:,} attributes, more than the limit of {limits.max_attributes:,} "
+                "(iJw messages have none)"
+            )
     node = _processing_instruction(tree, data)
     if node is not None:
         raise UnsafeOrMalformedXml(
@@ -144,17 +150,10 @@ _PROCESSING_INSTRUCTIONS = etree.XPath("/processing-instruction() | //processing
 _ATTRIBUTES = etree.XPath("count(//@*)")
 
 
-def check_deferred(tree: etree._ElementTree, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
-    """The nesting and attribute limits (see :func:`parse`): raise :class:`UnsafeOrMalformedXml`."""
+def check_deferred(tree: etree._ElementTree, limits: Limits = DEFAULT_LIMITS) -> None:
+    """The nesting limit (see :func:`parse`): raise :class:`UnsafeOrMalformedXml`."""
     if _too_deep(limits.max_depth)(tree):
         raise UnsafeOrMalformedXml(f"the document nests elements more than {limits.max_depth} levels deep")
-    if data.count(b"=") > limits.max_attributes:
-        attributes = int(_ATTRIBUTES(tree))
-        if attributes > limits.max_attributes:
-            raise UnsafeOrMalformedXml(
-                f"the document has {attributes:,} attributes, more than the limit of {limits.max_attributes:,} "
-                "(iJw messages have none)"
-            )
 
 
 def _processing_instruction(tree: etree._ElementTree, data: bytes) -> etree._ProcessingInstruction | None:

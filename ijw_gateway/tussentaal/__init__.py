@@ -15,12 +15,22 @@ from ijw_gateway.tussentaal.mapping import (
     Mapping,
     OnmapbareRegel,
     Regelfout,
+    RegioMapping,
     Toewijzing,
+    map_alle_regios,
     map_bepaling,
     map_line,
+    map_line_in_regio,
     map_or_raise,
 )
-from ijw_gateway.tussentaal.omvang import EENHEID_CODES, FREQUENTIE_CODES, OmrekenFout, converteer
+from ijw_gateway.tussentaal.omvang import (
+    EENHEID_CODES,
+    FREQUENTIE_CODES,
+    OmrekenFout,
+    Omrekenregel,
+    converteer,
+    omreken,
+)
 from ijw_gateway.tussentaal.standaardlijst import import_standaardlijst
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN
 
@@ -38,10 +48,12 @@ __all__ = [
     "Jeugdige",
     "Mapping",
     "OmrekenFout",
+    "Omrekenregel",
     "Omvang",
     "OnmapbareRegel",
     "ProductcodeOordeel",
     "Regelfout",
+    "RegioMapping",
     "Toewijzing",
     "beoordeel_verzoek",
     "converteer",
@@ -49,8 +61,11 @@ __all__ = [
     "import_cbs_csv",
     "import_contract_csv",
     "import_standaardlijst",
+    "map_alle_regios",
     "map_bepaling",
     "map_line",
+    "map_line_in_regio",
     "map_or_raise",
+    "omreken",
     "write_contract",
 ]

@@ -65,12 +65,13 @@ class Product:
     toewijzing: Toewijzing
     ingangsdatum: date
     einddatum: date
+    volume: int
     deel: int | None
     commentaar: str | None
 
     @property
     def omvang(self) -> b.CDT_Omvang:
-        return b.CDT_Omvang(Volume=self.toewijzing.volume, Eenheid=self.toewijzing.eenheid,
+        return b.CDT_Omvang(Volume=self.volume, Eenheid=self.toewijzing.eenheid,
                             Frequentie=self.toewijzing.frequentie)
 
     @property
@@ -92,7 +93,8 @@ def _products(bepaling: Bepaling, mapped: list[Toewijzing]) -> dict[str, list[Pr
         split = len(toewijzing.perioden) > 1
         for deel, periode in enumerate(toewijzing.perioden, 1):
             per_aanbieder.setdefault(toewijzing.aanbieder, []).append(
-                Product(toewijzing, periode.ingangsdatum, periode.einddatum, deel if split else None, hulp.commentaar)
+                Product(toewijzing, periode.ingangsdatum, periode.einddatum, periode.volume, deel if split else None,
+                        hulp.commentaar)
             )
     return per_aanbieder
 

@@ -13,7 +13,15 @@ frequenties        WMO757 codes or words, separated by ``|`` or spaces: ``2|4`` 
 max_duur           ISO 8601 duration of one toewijzing (``P12M``)
 tarief             euro per eenheid, at most 2 decimals (``71,50`` or ``71.50``)
 aanbieders         AGB codes (8 digits) separated by ``|`` or spaces
+weken_per_maand    optional; how many weeks a month counts (``52/12``, ``4,33``; 4 to 31/7)
+dagen_per_week     optional; the days of care a week counts (1–7)
+afronding          optional; ``naar boven``, ``naar beneden`` or ``naar dichtstbijzijnde``
+omrekening         optional; ``exact``: this product converts exactly only (the three above stay empty)
+vervolgtrajecten   optional; an output traject: how many follow-up trajects may follow the first
 =================  ==========================================================================
+
+The last five fill the product's ``omrekening`` and ``vervolgtrajecten`` (``productcodes/README.md``);
+a rule for the whole contract is given with ``omrekening=``.
 
 Every line is checked; all problems are reported together as ``file, line N, column C: value —
 expectation``. The contract is then cross-checked against the catalog (known zorgvormen, own codes
@@ -26,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,12 +48,16 @@ from ijw_gateway.tussentaal.catalog import Catalog, default_catalog
 from ijw_gateway.tussentaal.contracts import AGB_RE, PRODUCTCODE_RE, Contract, write_contract
 from ijw_gateway.tussentaal.duur import Duur
 from ijw_gateway.tussentaal.gemeenten import REGIOS
-from ijw_gateway.tussentaal.omvang import FREQUENTIE_CODES, TOEGESTANE_FREQUENTIES
+from ijw_gateway.tussentaal.omvang import FREQUENTIE_CODES, TOEGESTANE_FREQUENTIES, Omrekenregel
 from ijw_gateway.tussentaal.zorgvormen import describe_validation_error
 
 COLUMNS = ["zorgvorm", "productcode", "productcategorie", "omschrijving", "eenheid", "frequenties",
            "max_duur", "tarief", "aanbieders"]
-_OPTIONAL = {"productcategorie", "omschrijving"}
+RULE_COLUMNS = ["weken_per_maand", "dagen_per_week", "afronding", "omrekening", "vervolgtrajecten"]
+_OPTIONAL = {"productcategorie", "omschrijving", *RULE_COLUMNS}
+_AFRONDING_WOORDEN = {"naar boven": "naar_boven", "naar beneden": "naar_beneden",
+                      "naar dichtstbijzijnde": "naar_dichtstbijzijnde",
+                      "naar het dichtstbijzijnde": "naar_dichtstbijzijnde"}
 _EENHEID_WOORDEN = {"minuut": "01", "uur": "04", "dagdeel": "16", "etmaal": "14", "euro": "83",
                     "stuks output": "82", "stuks inspanning": "84"}
 _SPLIT = re.compile(r"[|;\s]+")
@@ -57,11 +70,12 @@ def _lijst(value: str) -> list[str]:
 def import_contract_csv(csv_path: Path | str, regio: str, jaar: int, *, geldig_vanaf: date | None = None,
                         geldig_tot: date | None = None, aanbieder_namen: dict[str, str] | None = None,
                         fictief: bool = False, toelichting: str | None = None, catalog: Catalog | None = None,
-                        dest: Path | str | None = None) -> Contract:
+                        dest: Path | str | None = None, omrekening: Omrekenregel | None = None) -> Contract:
     """Read a region's product list from CSV, validate it, and (with ``dest``) write the contract YAML.
 
     ``dest`` is a productcodes directory (the file goes to ``contracten/<jaar>/<slug>.yaml``) or a
-    ``.yaml`` path. ``geldig_vanaf``/``geldig_tot`` default to 1 January/31 December of ``jaar``.
+    ``.yaml`` path. ``geldig_vanaf``/``geldig_tot`` default to 1 January/31 December of ``jaar``;
+    ``omrekening`` is the contract's conversion rule (the CSV's rule columns override it per product).
     Raises DataError listing every problem.
     """
     path = Path(csv_path)
@@ -136,10 +150,12 @@ def import_contract_csv(csv_path: Path | str, regio: str, jaar: int, *, geldig_v
         for a in aanbieders:
             if a not in agbs and AGB_RE.match(a):
                 agbs.append(a)
-        producten.append(dict(zorgvorm=zorgvorm, productcode=code, productcategorie=categorie,
-                              omschrijving=cells.get("omschrijving") or (standaard.omschrijving if standaard else None),
-                              eenheid=eenheid, frequenties=frequenties, max_duur=max_duur, tarief=tarief,
-                              aanbieders=aanbieders, _line=line))
+        product = dict(zorgvorm=zorgvorm, productcode=code, productcategorie=categorie,
+                       omschrijving=cells.get("omschrijving") or (standaard.omschrijving if standaard else None),
+                       eenheid=eenheid, frequenties=frequenties, max_duur=max_duur, tarief=tarief,
+                       aanbieders=aanbieders, _line=line)
+        product.update(_regelkolommen(cells, fout))
+        producten.append(product)
     if not producten and not problems:
         problems.append(f"{path}: no product lines")
     seen: dict[str, int] = {}
@@ -167,7 +183,7 @@ def import_contract_csv(csv_path: Path | str, regio: str, jaar: int, *, geldig_v
     namen = aanbieder_namen or {}
     data = dict(regio=regio, jaar=jaar, geldig_vanaf=geldig_vanaf or date(jaar, 1, 1),
                 geldig_tot=geldig_tot or date(jaar, 12, 31), codering=codering, fictief=fictief,
-                toelichting=toelichting or f"Imported from {path.name}",
+                toelichting=toelichting or f"Imported from {path.name}", omrekening=omrekening,
                 aanbieders=[dict(agb=a, naam=namen.get(a, f"AGB {a}"), fictief=fictief) for a in agbs],
                 producten=[{k: v for k, v in p.items() if k != "_line"} for p in producten])
     try:
@@ -178,3 +194,44 @@ def import_contract_csv(csv_path: Path | str, regio: str, jaar: int, *, geldig_v
     if dest is not None:
         write_contract(contract, Path(dest), header=f"Contract jeugdhulp {regio} {jaar}, imported from {path.name}.")
     return contract
+
+
+def _regelkolommen(cells: dict[str, str], fout: Callable[[str, str, str], None]) -> dict[str, object]:
+    """The product's ``omrekening`` and ``vervolgtrajecten`` from the optional rule columns."""
+    result: dict[str, object] = {}
+    regel: dict[str, object] = {}
+    wpm = cells.get("weken_per_maand", "")
+    if wpm:
+        try:
+            regel["weken_per_maand"] = Omrekenregel(weken_per_maand=wpm).weken_per_maand
+        except ValidationError:
+            fout("weken_per_maand", wpm, "a number of weeks from 4 to 31/7, such as 52/12 or 4,33")
+    dpw = cells.get("dagen_per_week", "")
+    if dpw:
+        if dpw.isascii() and dpw.isdigit() and 1 <= int(dpw) <= 7:
+            regel["dagen_per_week"] = int(dpw)
+        else:
+            fout("dagen_per_week", dpw, "a whole number of days from 1 to 7")
+    afronding = cells.get("afronding", "")
+    if afronding:
+        woord = " ".join(afronding.lower().replace("_", " ").split())
+        if woord in _AFRONDING_WOORDEN:
+            regel["afronding"] = _AFRONDING_WOORDEN[woord]
+        else:
+            fout("afronding", afronding, "naar boven, naar beneden or naar dichtstbijzijnde")
+    soort = cells.get("omrekening", "")
+    if soort and soort.lower() != "exact":
+        fout("omrekening", soort, "exact (the product converts exactly only) or empty")
+    elif soort and regel:
+        fout("omrekening", soort, "exact without weken_per_maand, dagen_per_week or afronding on the same line")
+    elif soort:
+        result["omrekening"] = "exact"
+    elif regel:
+        result["omrekening"] = regel
+    vervolg = cells.get("vervolgtrajecten", "")
+    if vervolg:
+        if vervolg.isascii() and vervolg.isdigit() and int(vervolg) <= 12:
+            result["vervolgtrajecten"] = int(vervolg)
+        else:
+            fout("vervolgtrajecten", vervolg, "a whole number of follow-up trajects from 0 to 12")
+    return result

@@ -19,7 +19,7 @@ from ijw_gateway.messages.codelists import EENHEID, FREQUENTIE, PRODUCTCATEGORIE
 from ijw_gateway.tussentaal._bestanden import read_yaml, write_atomic
 from ijw_gateway.tussentaal.duur import Duur
 from ijw_gateway.tussentaal.gemeenten import REGIOS, regio_slug
-from ijw_gateway.tussentaal.omvang import TOEGESTANE_FREQUENTIES
+from ijw_gateway.tussentaal.omvang import OUTPUT, TOEGESTANE_FREQUENTIES, TOTAAL, Omrekenregel
 from ijw_gateway.tussentaal.zorgvormen import ZORGVORM_RE, describe_validation_error
 
 AGB_RE = re.compile(r"^\d{8}$")
@@ -50,6 +50,25 @@ class ContractProduct(BaseModel):
     max_duur: str
     tarief: int = Field(ge=0, description="euro cents per eenheid")
     aanbieders: tuple[str, ...] = Field(min_length=1)
+    omrekening: Literal["exact"] | Omrekenregel | None = Field(
+        default=None, description="'exact' (no conversion by rule for this product) or fields that replace the "
+                                  "contract's omrekening for this product; absent: the contract's")
+    vervolgtrajecten: int = Field(default=0, ge=0, le=12, description="output traject: how many follow-up "
+                                  "trajects may follow the first when a line is longer than max_duur")
+
+    @field_validator("omrekening", mode="before")
+    @classmethod
+    def _omrekening(cls, value: object) -> Literal["exact"] | Omrekenregel | None:
+        if value is None or value == "exact" or isinstance(value, Omrekenregel):
+            return value  # type: ignore[return-value]
+        if not isinstance(value, dict):
+            raise ValueError("'exact' or a mapping of weken_per_maand, dagen_per_week and/or afronding")
+        try:
+            return Omrekenregel.model_validate(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'omrekening'}: "
+                                       f"{str(e['msg']).removeprefix('Value error, ')}"
+                                       for e in exc.errors(include_url=False))) from None
 
     @field_validator("productcategorie")
     @classmethod
@@ -98,6 +117,9 @@ class ContractProduct(BaseModel):
                 f"frequentie {', '.join(FREQUENTIE.describe(f) for f in bad)} is not allowed with eenheid "
                 f"{EENHEID.describe(self.eenheid)} in iJw 3.2 (allowed: {', '.join(sorted(allowed))})"
             )
+        if self.vervolgtrajecten and not self.is_traject:
+            raise ValueError("vervolgtrajecten applies to an output traject only (eenheid 82, frequenties [6]); "
+                             "an inspanningsgericht product is split into consecutive toewijzingen anyway")
         return self
 
     @property
@@ -108,7 +130,7 @@ class ContractProduct(BaseModel):
     @property
     def is_traject(self) -> bool:
         """Output-based product bought per traject (eenheid 82, frequentie 6 totaal)."""
-        return self.eenheid == "82" and self.frequenties == ("6",)
+        return self.eenheid == OUTPUT and self.frequenties == (TOTAAL,)
 
 
 class Contract(BaseModel):
@@ -123,6 +145,7 @@ class Contract(BaseModel):
     codering: Literal["eigen", "standaard"]
     fictief: bool = False
     toelichting: str | None = None
+    omrekening: Omrekenregel | None = None
     aanbieders: tuple[Aanbieder, ...] = Field(min_length=1)
     producten: tuple[ContractProduct, ...] = Field(min_length=1)
 
@@ -167,6 +190,20 @@ class Contract(BaseModel):
         """The product with ``productcode``, if any."""
         return next((p for p in self.producten if p.productcode == productcode), None)
 
+    def omrekenregel(self, product: ContractProduct) -> Omrekenregel | None:
+        """The rule ``product`` is converted by: None when it converts exactly only, an empty rule
+        when nothing is declared (each conversion that needs a field names it as missing)."""
+        if product.omrekening == "exact":
+            return None
+        regel = self.omrekening or Omrekenregel()
+        return regel.samen_met(product.omrekening) if product.omrekening is not None else regel
+
+    def omrekening_bron(self, product: ContractProduct) -> str:
+        """Whose rule converts ``product``, for messages: ``'contract Rivierenland 2026'``."""
+        if product.omrekening is not None:
+            return f"product {product.productcode} of contract {self.naam}"
+        return f"contract {self.naam}"
+
     def aanbieder(self, agb: str) -> Aanbieder | None:
         """The contracted provider with ``agb``, if any."""
         return next((a for a in self.aanbieders if a.agb == agb), None)
@@ -206,6 +243,9 @@ def contract_to_yaml(contract: Contract, header: str | None = None) -> str:
 
     _Dumper.add_representer(list, _seq)
     data = _lists(contract.model_dump(mode="python", exclude_none=True))
+    for product in data["producten"]:  # type: ignore[index]
+        if not product.get("vervolgtrajecten"):
+            product.pop("vervolgtrajecten", None)
     text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
     if header:
         text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + text

@@ -113,13 +113,14 @@ def past_binnen(start: date, eind: date, maximum: Duur) -> bool:
     return eind <= einddatum_na(start, maximum)
 
 
-def splits(start: date, eind: date, maximum: Duur) -> list[Periode]:
-    """Consecutive periods of at most ``maximum`` covering ``start``..``eind`` exactly."""
+def splits(start: date, eind: date, maximum: Duur, *, limit: int | None = None) -> list[Periode]:
+    """Consecutive periods of at most ``maximum`` covering ``start``..``eind`` exactly
+    (only the first ``limit`` of them when given: a caller that refuses more need not make them all)."""
     if eind < start:
         raise ValueError("einddatum lies before ingangsdatum")
     perioden: list[Periode] = []
     s = start
-    while s <= eind:
+    while s <= eind and (limit is None or len(perioden) < limit):
         e = min(eind, einddatum_na(s, maximum))
         perioden.append(Periode(s, e))
         s = e + timedelta(days=1)

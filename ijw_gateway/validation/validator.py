@@ -196,7 +196,7 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
     """Validate the bytes of one message as deep as it gets; never raises for bad input."""
     context = context or ValidationContext()
     try:
-        tree = safexml.parse(data, context.limits, deferred=True)  # depth and attributes: see too_deep()
+        tree = safexml.parse(data, context.limits, deferred=True)  # depth: see too_deep()
     except safexml.UnsafeOrMalformedXml as problem:
         return _unsafe(data, file, problem)
 
@@ -247,10 +247,10 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
 
 
 def too_deep(tree: etree._ElementTree, data: bytes, limits: safexml.Limits) -> safexml.UnsafeOrMalformedXml | None:
-    """The nesting and attribute limits, checked only for a document that is no schema-valid iJw message
-    (one that is nests 9 levels at most and has no attributes)."""
+    """The nesting limit, checked only for a document that is no schema-valid iJw message (one that is
+    nests 9 levels at most)."""
     try:
-        safexml.check_deferred(tree, data, limits)
+        safexml.check_deferred(tree, limits)
     except safexml.UnsafeOrMalformedXml as problem:
         return problem
     return None

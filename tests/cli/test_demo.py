@@ -78,6 +78,14 @@ def test_the_account_tells_built_failed_answered_and_deadlines(demo: tuple[Path,
     assert account.count("OVERDUE") == len(overdue) == account.count("next: ")
 
 
+def test_the_demo_converts_and_splits_and_says_so(demo: tuple[Path, str]) -> None:
+    _, account = demo
+    assert "line 3 AMB-SPEC-GEZIN: 2 uur per week → 9 uur per maand (eenheid 04, frequentie 4; 52/12 weken per " \
+           "maand, naar boven afgerond)" in account  # Rivierenland, Tiel
+    assert "line 2 AMB-SPEC-IND: split into 2 consecutive toewijzingen of at most P6M" in account  # Nijmegen
+    assert "line 4 DIAGNOSTIEK: 2 uur per week → 53 uur in totaal over 2 toewijzingen: 26 + 27" in account
+
+
 def test_the_ledger_at_rest_holds_no_bsn_or_name(demo: tuple[Path, str]) -> None:
     directory, _ = demo
     raw = (directory / "ijw-ledger.db").read_bytes()

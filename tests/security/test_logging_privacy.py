@@ -92,6 +92,9 @@ COMMANDS: list[tuple[str, list[str], str, str]] = [
     ("validate", ["validate", "msgs", "--retour-dir", "retour", "--today", TODAY], "validated", "invalid"),
     ("respond", ["respond", "msgs", "--out", "answers", "--today", TODAY], "responded", "rejected"),
     ("map", ["map", "bep315.yaml"], "mapped", "lines"),
+    ("map --all-regions", ["map", "bep315.yaml", "--all-regions"], "mapped in every region", "regions"),
+    ("aanmeldformulier", ["aanmeldformulier", "bep315.yaml", "-o", "form.html"], "aanmeldformulier written",
+     "hulp_lines"),
     ("build", ["build", "bep315.yaml", "--out", "built", "--dagtekening", "2026-04-20"], "built", "messages"),
     ("rules", ["rules", "--format", "json"], "rules listed", "rules"),
     ("productcodes import", ["productcodes", "import", "lijst.csv", "--regio", "Noord-Veluwe", "--jaar", "2027",
@@ -180,6 +183,12 @@ def test_the_personal_data_did_pass_through_the_commands(runs: dict[str, Run]) -
     assert runs["validate"].code == 1 and runs["respond"].code == 1
     assert "recorded" in {line.get("event", "").split()[-1] for line in runs["ledger ingest"].logs}
     assert any(line.get("event") == "toewijzingnummer given" for line in runs["build --ledger"].logs)
+
+
+def test_the_form_carries_the_personal_data_its_logs_do_not(runs: dict[str, Run]) -> None:
+    form = (runs["aanmeldformulier"].cwd / "form.html").read_text(encoding="utf-8")
+    assert all(secret in form for secret in (BSN, ACHTERNAAM, VOORNAMEN, JEUGDBESCHERMER, COMMENTAAR))
+    assert _leaks(runs["aanmeldformulier"].raw) == []
 
 
 def test_every_built_message_carries_the_personal_data(runs: dict[str, Run]) -> None:

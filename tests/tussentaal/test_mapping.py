@@ -63,7 +63,8 @@ S, E = D("2026-03-02"), D("2026-03-29")  # four whole weeks, not whole months
         ((2, "16", "2", "04", "2"), 8),  # dagdeel = 4 uur
         ((8, "04", "2", "16", "2"), 2),
         ((1, "14", "1", "14", "2"), 7),  # per dag → per week
-        ((14, "14", "2", "14", "1"), 2),
+        ((7, "14", "2", "14", "1"), 1),
+        ((14, "14", "2", "14", "1"), None),  # 2 etmalen a day: more than a day holds
         ((3, "14", "2", "14", "1"), None),
         ((2, "04", "2", "04", "6"), 8),  # 4 whole weeks → total
         ((8, "04", "6", "04", "2"), 2),
@@ -84,9 +85,11 @@ def test_converteer(args: tuple, result: int | None) -> None:
 
 def test_converteer_months_and_reason() -> None:
     assert converteer(3, "04", "4", "04", "6", D("2026-04-15"), D("2026-10-14")) == 18
-    with pytest.raises(OmrekenFout, match=r"90 minuut per week is 1\.5 uur per week, not a whole number"):
+    with pytest.raises(OmrekenFout, match=r"90 minuten per week is 1\.5 uur per week, not a whole number"):
         converteer(90, "01", "2", "04", "2", S, E)
-    with pytest.raises(OmrekenFout, match="not a whole number of weeks"):
+    # 29 days are 4 1/7 weeks: exact for 7 etmalen a week, not for 2 uur
+    assert converteer(7, "14", "2", "14", "6", S, E + timedelta(days=1)) == 29
+    with pytest.raises(OmrekenFout, match=r"over 29 dagen = 4 1/7 weken is 8 2/7 uur in totaal, not a whole number"):
         converteer(2, "04", "2", "04", "6", S, E + timedelta(days=1))
 
 
@@ -112,7 +115,11 @@ def test_interfaces_example(catalog: Catalog) -> None:
         "productcode": "45A53", "eenheid": "04", "frequentie": "2", "volume": 2, "aanbieder": "42420001",
         "aanbieder_gecontracteerd": True, "ingangsdatum": "2026-04-15", "einddatum": "2026-10-14",
         "toelichting": ""}
-    assert line["perioden"] == [{"ingangsdatum": "2026-04-15", "einddatum": "2026-10-14"}]
+    assert line["perioden"] == [{"ingangsdatum": "2026-04-15", "einddatum": "2026-10-14", "volume": 2, "regel": None}]
+    assert line["omrekening"] == {"origineel": {"volume": 2, "eenheid": "uur", "frequentie": "week"},
+                                  "omgerekend": {"volume": 2, "eenheid": "04", "frequentie": "2"},
+                                  "exact": True, "regel": None, "tekst": "2 uur per week (eenheid 04, frequentie 2)"}
+    assert line["splitsing"] is None
     json.dumps(line)
 
 
@@ -138,33 +145,41 @@ def test_output_traject_region() -> None:
     line = one(bep("0200", "DIAGNOSTIEK", 20, "uur", "totaal", duur="P3M"))
     assert (line["eenheid"], line["frequentie"], line["volume"]) == ("82", "6", 1)
     assert "traject" in line["toelichting"]
-    with pytest.raises(OnmapbareRegel, match="one traject cannot be split"):
-        one(bep("0200", "DIAGNOSTIEK", 20, "uur", "totaal", duur="P6M"))
+    two = one(bep("0200", "DIAGNOSTIEK", 20, "uur", "totaal", duur="P6M"))  # P4M at most, one vervolgtraject
+    assert [p["volume"] for p in two["perioden"]] == [1, 1] and two["volume"] == 2
+    with pytest.raises(OnmapbareRegel, match=r"takes 3 trajects of at most P4M, and contract Midden-IJssel/Oost-Veluwe "
+                                             r"2026 allows 1 vervolgtraject \(vervolgtrajecten: 1\)"):
+        one(bep("0200", "DIAGNOSTIEK", 20, "uur", "totaal", duur="P9M"))
     line = one(bep("0243", "DIAGNOSTIEK", 20, "uur", "totaal", duur="P3M"))  # Noord-Veluwe, national output code
     assert (line["productcode"], line["eenheid"], line["volume"]) == ("45A03", "82", 1)
 
 
 def test_frequency_fallback_and_refusal() -> None:
     line = one(bep("0243", "AMB-REG-IND", 2, "uur", "week", duur="P26W"))  # NV buys per maand or totaal
-    assert (line["frequentie"], line["volume"]) == ("6", 52)  # 26 whole weeks × 2
-    with pytest.raises(OnmapbareRegel) as info:
-        one(bep("0243", "AMB-REG-IND", 2, "uur", "week", eind="2026-10-14"))  # 183 days: no whole weeks
+    assert (line["frequentie"], line["volume"]) == ("6", 52)  # 26 whole weeks × 2: exact wins over the rule
+    line = one(bep("0243", "AMB-REG-IND", 2, "uur", "week", eind="2026-10-14"))  # 183 days: no whole weeks
+    assert (line["frequentie"], line["volume"]) == ("4", 9)  # the contract's rule: 52/12 weken per maand, up
+    assert line["omrekening"]["regel"] == "52/12 weken per maand, naar boven afgerond"
+    with pytest.raises(OnmapbareRegel) as info:  # Rijk van Nijmegen declares no weeks per month
+        one(bep("0268", "AMB-REG-IND", 8, "uur", "maand"))
     err = info.value
-    assert (err.regel, err.zorgvorm, err.regio) == (1, "AMB-REG-IND", "Noord-Veluwe")
-    assert "not a whole number of weeks" in str(err) and "hulp line 1 (AMB-REG-IND)" in str(err)
-    with pytest.raises(OnmapbareRegel, match=r"1\.5 uur"):
-        one(bep("0197", "AMB-REG-IND", 90, "minuut", "week"))
+    assert (err.regel, err.zorgvorm, err.regio) == (1, "AMB-REG-IND", "Rijk van Nijmegen")
+    assert "hulp line 1 (AMB-REG-IND)" in str(err)
+    assert "contract Rijk van Nijmegen 2026 declares no weken_per_maand (omrekening.weken_per_maand)" in str(err)
+    line = one(bep("0197", "AMB-REG-IND", 90, "minuut", "week"))  # 1.5 uur, naar boven
+    assert (line["volume"], line["omrekening"]["regel"]) == (2, "naar boven afgerond")
 
 
 def test_split_or_refuse_long_lines() -> None:
     line = one(bep("0268", "AMB-SPEC-IND", 1, "uur", "week", duur="P1Y", ingang="2026-04-01"))
-    assert line["perioden"] == [{"ingangsdatum": "2026-04-01", "einddatum": "2026-09-30"},
-                                {"ingangsdatum": "2026-10-01", "einddatum": "2027-03-31"}]
+    assert line["perioden"] == [{"ingangsdatum": "2026-04-01", "einddatum": "2026-09-30", "volume": 1, "regel": None},
+                                {"ingangsdatum": "2026-10-01", "einddatum": "2027-03-31", "volume": 1, "regel": None}]
     assert line["einddatum"] == "2027-03-31"
     with pytest.raises(OnmapbareRegel, match="longer than the contract's maximum P6M"):
         one(bep("0268", "AMB-SPEC-IND", 1, "uur", "week", duur="P1Y"), splitsen=False)
-    with pytest.raises(OnmapbareRegel, match="a total cannot be divided"):
-        one(bep("0202", "DIAGNOSTIEK", 10, "uur", "totaal", duur="P6M"))
+    line = one(bep("0202", "DIAGNOSTIEK", 10, "uur", "totaal", duur="P6M"))  # a total divided by days, rounded
+    assert [p["volume"] for p in line["perioden"]] == [5, 5] and line["volume"] == 10
+    assert line["splitsing"]["toewijzingen"] == 2 and line["splitsing"]["max_duur"] == "P3M"
 
 
 def test_provider_not_contracted_is_not_an_error() -> None:
