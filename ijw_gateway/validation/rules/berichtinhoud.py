@@ -9,30 +9,23 @@ that stay linear or n·log n whatever the message's size.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-
-from lxml import etree
 
 from ijw_gateway.messages.codelists import EENHEID, FREQUENTIE
+from ijw_gateway.validation.rules.common import (
+    OPEN_END,
+    Periode,
+    Producten,
+    date_key,
+    duplicates,
+    elfproef_breaks,
+    more_than_one,
+    one_of,
+    overlaps,
+)
 from ijw_gateway.validation.rules.registry import Hit, HitNode, TreeInput, Violation, rule, xpath_rule
 
 WITH_CLIENT_BSN = ("JW301", "JW305", "JW307", "JW315", "JW317")
 TOEWIJZING_EN_VERZOEK = ("JW301", "JW315")
-CUTOVER = 20201231
-"""Rules about Omvang and Frequentie apply to toewijzingen running after 31-12-2020 (as date())."""
-
-
-@dataclass(frozen=True)
-class Producten:
-    """Where a message type keeps its products, and what it calls their dates."""
-
-    context: str
-    ingang: str
-    eind: str
-
-    def runs_after_cutover(self) -> str:
-        return f"(not(m:{self.eind}) or date(m:{self.eind}) > {CUTOVER})"
-
 
 PRODUCTEN = {
     "JW301": Producten("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", "Ingangsdatum", "Einddatum"),
@@ -46,25 +39,7 @@ def per_product(berichten: tuple[str, ...], make: Callable[[Producten], Hit]) ->
     return {b: make(PRODUCTEN[b]) for b in berichten}
 
 
-def one_of(element: str, codes: set[str] | tuple[str, ...]) -> str:
-    """XPath: ``element`` holds one of ``codes`` (looked up once, not once per code)."""
-    return f"contains('|{'|'.join(sorted(codes))}|', concat('|', {element}, '|'))"
-
-
 # --- the client ---------------------------------------------------------------------------------
-
-
-ELFPROEF_GEWICHTEN = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-
-
-def elfproef_breaks(bsn: str) -> str:
-    """XPath: the nine digits of ``bsn`` (the XSD makes them nine) do not pass the elfproef.
-
-    (9·d1 + 8·d2 + … + 2·d8 − 1·d9) mod 11 = 0 is the elfproef of the standard; nine zeros pass
-    it but are no BSN. python-stdnum's ``nl.bsn`` is the oracle it is tested against.
-    """
-    weighted = " + ".join(f"{w} * substring({bsn}, {i}, 1)" for i, w in enumerate(ELFPROEF_GEWICHTEN, 1))
-    return f"({weighted}) mod 11 != 0 or {bsn} = '000000000'"
 
 
 xpath_rule("CS002", "Client.Bsn", "BSN voldoet aan de elfproef.",
@@ -226,25 +201,7 @@ xpath_rule("CS343", "AangevraagdProduct.Omvang",
 # --- overlapping periods of one product (TR302, TR386): a sweep, n·log n ---------------------------
 
 
-@dataclass(frozen=True)
-class _Periode:
-    index: int
-    node: etree._Element
-    categorie: str | None
-    code: str | None
-    start: int
-    end: int  # dates as YYYYMMDD numbers (as date() in XPath: years beyond 9999 order right too)
-
-
-_OPEN_END = 10**12
-
-
-def date_key(text: str | None) -> int | None:
-    """A schema-valid xs:date text as a number that orders like the date (``2026-05-01`` → 20260501)."""
-    return int(text.replace("-", "")) if text else None
-
-
-def _perioden(r: TreeInput) -> list[_Periode] | None:
+def _perioden(r: TreeInput) -> list[Periode] | None:
     """The products of the message that take part (not removed), or None when none can overlap."""
     p = PRODUCTEN[r.bericht]
     items = r.select(p.context)
@@ -257,61 +214,12 @@ def _perioden(r: TreeInput) -> list[_Periode] | None:
     found = []
     for index, item in enumerate(items, 1):
         start = date_key(r.text(f"m:{p.ingang}", item)) or 0
-        end = date_key(r.text(f"m:{p.eind}", item)) or _OPEN_END
+        end = date_key(r.text(f"m:{p.eind}", item)) or OPEN_END
         if removable and start == end and r.text("m:RedenWijziging", item) in ("13", "01"):
             continue  # a removed toewijzing takes no part (the rule's note)
-        found.append(_Periode(index, item, r.text("m:Product/ijw:Categorie", item),
+        found.append(Periode(index, item, r.text("m:Product/ijw:Categorie", item),
                               r.text("m:Product/ijw:Code", item), start, end))
     return found
-
-
-def _overlaps(perioden: list[_Periode]) -> Iterator[tuple[_Periode, _Periode]]:
-    """(later, earlier) for each product that overlaps an earlier-starting one of the same product.
-
-    The rule's note: without a Code a product is judged at the level of its Categorie; without
-    a Categorie (no Product at all) it may overlap no other product. One sweep per category and
-    one over all products keep the furthest end seen per kind, so each product is compared with
-    one earlier product per kind, not with all of them.
-    """
-    ordered = sorted(perioden, key=lambda x: (x.start, x.index))
-    by_categorie: dict[str, list[_Periode]] = {}
-    for item in ordered:
-        if item.categorie is not None:
-            by_categorie.setdefault(item.categorie, []).append(item)
-    for items in by_categorie.values():
-        furthest_code: dict[str, _Periode] = {}
-        furthest_uncoded: _Periode | None = None
-        furthest_any: _Periode | None = None
-        for item in items:
-            if item.code is not None:
-                earlier = _reaching(item, furthest_code.get(item.code), furthest_uncoded)
-            else:
-                earlier = _reaching(item, furthest_any)
-            if earlier is not None:
-                yield item, earlier
-            if item.code is not None:
-                furthest_code[item.code] = _further(furthest_code.get(item.code), item)
-            else:
-                furthest_uncoded = _further(furthest_uncoded, item)
-            furthest_any = _further(furthest_any, item)
-    furthest_without: _Periode | None = None
-    furthest_all: _Periode | None = None
-    for item in ordered:
-        earlier = _reaching(item, furthest_all) if item.categorie is None else _reaching(item, furthest_without)
-        if earlier is not None:
-            yield item, earlier
-        if item.categorie is None:
-            furthest_without = _further(furthest_without, item)
-        furthest_all = _further(furthest_all, item)
-
-
-def _further(current: _Periode | None, item: _Periode) -> _Periode:
-    return item if current is None or item.end > current.end else current
-
-
-def _reaching(item: _Periode, *candidates: _Periode | None) -> _Periode | None:
-    """The first candidate (an earlier-starting product) whose period reaches ``item``'s start."""
-    return next((c for c in candidates if c is not None and c.end >= item.start), None)
 
 
 def _no_overlapping_periods(r: TreeInput) -> Iterator[Violation]:
@@ -319,18 +227,13 @@ def _no_overlapping_periods(r: TreeInput) -> Iterator[Violation]:
     if perioden is None:
         return
     reported: set[int] = set()
-    for item, earlier in sorted(_overlaps(perioden), key=lambda pair: pair[0].index):
+    for item, earlier in sorted(overlaps(perioden), key=lambda pair: pair[0].index):
         if item.index in reported:
             continue
         reported.add(item.index)
         what = item.code or (f"of categorie {item.categorie}" if item.categorie else "without code")
         yield Violation(r.path(item.node), f"product {what} occurs more than once with overlapping periods "
                                            f"(see item {earlier.index})")
-
-
-def more_than_one(path: str) -> str:
-    """A ``when``: the message has a second element at ``path`` (nothing to compare otherwise)."""
-    return f"/m:Bericht/{path}[2]"
 
 
 def _second_product(bericht: str) -> str:
@@ -346,20 +249,6 @@ rule("TR386", ("JW315",), "AangevraagdProduct",
 
 
 # --- duplicates (TR101, TR383): one pass with a set -------------------------------------------------
-
-
-def duplicates(r: TreeInput, items: str, key: str) -> Iterator[tuple[etree._Element, str, int]]:
-    """(item, key value, position of the first item with it) for every item whose ``key`` repeats."""
-    keys = r.texts(f"{items}/{key}")
-    if len(set(keys)) == len(keys):
-        return
-    first: dict[str | None, int] = {}
-    for index, item in enumerate(r.select(items), 1):
-        value = r.text(key, item)
-        if value in first:
-            yield item, value or "", first[value]
-        else:
-            first[value] = index
 
 
 @rule("TR383", ("JW315",), "AangevraagdProduct.ReferentieAanbieder",

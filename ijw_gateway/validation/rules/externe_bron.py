@@ -2,9 +2,10 @@
 
 The CBS list and the product code lists come from :class:`~ijw_gateway.validation.bronnen.ExterneBronnen`
 (by default the shipped reference data); without them TR378 and TR381 are not judged, and
-the verdict says so. Both read the same few values of a message, once (``_feiten``), and
-ask the sources through a cache: a batch names the same gemeenten, codes and days again
-and again.
+the verdict says so. Both read the same few values of a message once (:class:`Productbron`
+says where they are) and ask the sources through a cache: a batch names the same gemeenten,
+codes and days again and again. A message family registers them for its types with
+:func:`gemeentecode_rule` and :func:`productcode_rule`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from functools import lru_cache
 
 from lxml import etree
 
-from ijw_gateway.messages.xsd import BASISSCHEMA
 from ijw_gateway.validation.bronnen import ExterneBronnen, Oordeel
-from ijw_gateway.validation.rules.berichtinhoud import PRODUCTEN
-from ijw_gateway.validation.rules.registry import Hit, Level, TreeInput, Violation, rule, xpath_rule
+from ijw_gateway.validation.rules.registry import (
+    Hit,
+    Level,
+    TreeCheck,
+    TreeInput,
+    Violation,
+    namespaces_of,
+    rule,
+    xpath_rule,
+)
 
 HEENBERICHTEN = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319", "JW323", "JW325")
 NEEDS_BRONNEN = frozenset({"TR378", "TR381"})
@@ -34,8 +42,23 @@ xpath_rule(
     retourcode="8848", level=Level.EXTERNE_BRON,
 )
 
-GEMEENTE_IS_AFZENDER = frozenset({"JW301", "JW319"})
-"""The messages a gemeente sends; in the others the gemeente is the Ontvanger."""
+AFZENDER, ONTVANGER = "m:Header/m:Afzender", "m:Header/m:Ontvanger"
+"""Where the gemeente stands: Afzender of what a gemeente sends, Ontvanger of what a provider sends."""
+
+
+@dataclass(frozen=True)
+class Productbron:
+    """Where a message type's products name their product and their start.
+
+    ``context`` selects the products (below the root ``Bericht``); ``categorie``, ``code`` and
+    ``ingang`` are below a product, in this document order, and ``ingang`` is required by the
+    layout (it closes a product when the three are read in one evaluation).
+    """
+
+    context: str
+    categorie: str
+    code: str
+    ingang: str
 
 
 @dataclass(frozen=True)
@@ -46,42 +69,41 @@ class _Product:
     node: etree._Element
 
 
-@dataclass(frozen=True)
-class _Feiten:
-    gemeente: str | None
-    gemeente_path: str
-    producten: tuple[_Product, ...]
-    dagtekening: str | None
+def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
+    fields = r.select(f"{bron.context}/{bron.categorie} | {bron.context}/{bron.code} | {bron.context}/{bron.ingang}")
+    categorie_tag, code_tag, product_tag = _tags(r.bericht, bron)
+    found: list[_Product] = []
+    categorie: str | None = None
+    code: str | None = None
+    for node in fields:  # in document order: categorie, code, ingang of one product, then the next
+        if node.tag == categorie_tag:
+            categorie, code = node.text or "", None
+        elif node.tag == code_tag:
+            code = node.text or ""
+        else:
+            if categorie is not None:
+                product = node.getparent()
+                while product is not None and product.tag != product_tag:
+                    product = product.getparent()
+                found.append(_Product(categorie, code, node.text or "", product))  # type: ignore[arg-type]
+            categorie, code = None, None
+    return tuple(found)
 
 
-def _read_feiten(r: TreeInput) -> _Feiten:
-    side = "m:Header/m:Afzender" if r.bericht in GEMEENTE_IS_AFZENDER else "m:Header/m:Ontvanger"
-    p = PRODUCTEN.get(r.bericht)
-    producten: list[_Product] = []
-    if p is not None:  # Categorie, Code and ingangsdatum of every product, in one evaluation, in document order
-        fields = r.select(f"{p.context}/m:Product/ijw:Categorie | {p.context}/m:Product/ijw:Code | "
-                          f"{p.context}/m:{p.ingang}")
-        categorie: str | None = None
-        code: str | None = None
-        for node in fields:
-            tag = node.tag
-            if tag == _CATEGORIE:
-                categorie, code = node.text or "", None
-            elif tag == _CODE:
-                code = node.text or ""
-            else:  # the ingangsdatum closes a product (it follows Product in every layout)
-                if categorie is not None:
-                    producten.append(_Product(categorie, code, node.text or "", node.getparent()))
-                categorie, code = None, None
-    dagtekening = r.text("m:Header/m:BerichtIdentificatie/ijw:Dagtekening") if not producten else None
-    return _Feiten(r.text(side), side, tuple(producten), dagtekening)
+@lru_cache(maxsize=64)
+def _tags(bericht: str, bron: Productbron) -> tuple[str, str, str]:
+    """The Clark tags of the last steps of ``categorie``, ``code`` and ``context`` (the product)."""
+    namespaces = namespaces_of(bericht)
+
+    def clark(path: str) -> str:
+        prefix, name = path.rsplit("/", 1)[-1].split(":")
+        return f"{{{namespaces[prefix]}}}{name}"
+
+    return clark(bron.categorie), clark(bron.code), clark(bron.context)
 
 
-_CATEGORIE, _CODE = f"{{{BASISSCHEMA.uri}}}Categorie", f"{{{BASISSCHEMA.uri}}}Code"
-
-
-def _feiten(r: TreeInput) -> _Feiten:
-    return r.shared("externe_bron", _read_feiten)
+def _products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
+    return r.shared(f"products:{bron.context}", lambda tree_input: _read_products(tree_input, bron))
 
 
 def _day(text: str | None) -> date | None:
@@ -106,42 +128,69 @@ def _productcode_past(bronnen: ExterneBronnen, categorie: str, code: str, gemeen
     return None if day is None else bronnen.productcode_past(categorie, code, gemeente, day)
 
 
-@rule("TR378", ("JW301", "JW315", "JW319"), "Header.Afzender / Header.Ontvanger / Woonplaatsbeginsel.Gemeente",
-      "Gemeentecode bestaat in de CBS-lijst die actueel is op de (Toewijzing)Ingangsdatum.",
-      retourcode="S300", level=Level.EXTERNE_BRON)
-def gemeentecode_bestaat(r: TreeInput) -> Iterator[Violation]:
-    bronnen = r.bronnen
-    if bronnen is None:
-        return
-    feiten = _feiten(r)
-    days = tuple(dict.fromkeys(p.ingang for p in feiten.producten)) or (feiten.dagtekening or "",)
-    codes = [(feiten.gemeente, feiten.gemeente_path)]
-    if r.bericht == "JW319":
-        path = "m:Antwoord/m:Woonplaatsbeginsel/m:Gemeente"
-        codes.append((r.text(path), path))
-    for code, path in codes:
-        if code is None:
-            continue
-        geldig, earliest = _cbs_geldig(bronnen, code.strip(), days)
-        if not geldig:
-            yield Violation(r.path(r.root, path),
-                            f"gemeentecode {code} is not in the CBS list of municipalities valid on {earliest}")
+def gemeentecode_check(side: str, bron: Productbron | None, also: tuple[str, ...] = ()) -> TreeCheck:
+    """TR378 for one message type: the gemeentecode at ``side`` (and at the paths ``also``) exists in
+    the CBS list on one of the products' ingangsdata, or on the Dagtekening without products."""
+
+    def check(r: TreeInput) -> Iterator[Violation]:
+        bronnen = r.bronnen
+        if bronnen is None:
+            return
+        days = tuple(dict.fromkeys(p.ingang for p in _products(r, bron))) if bron is not None else ()
+        days = days or tuple(r.texts("m:Header/m:BerichtIdentificatie/ijw:Dagtekening"))
+        for path in (side, *also):
+            code = r.text(path)
+            if code is None:
+                continue
+            geldig, earliest = _cbs_geldig(bronnen, code.strip(), days)
+            if not geldig:
+                yield Violation(r.path(r.root, path),
+                                f"gemeentecode {code} is not in the CBS list of municipalities valid on {earliest}")
+
+    return check
 
 
-@rule("TR381", ("JW301", "JW315"), "Product.Code",
-      "ProductCode past bij de ProductCategorie volgens de productcodelijst die de gemeente hanteert.",
-      retourcode="S329", level=Level.EXTERNE_BRON)
-def productcode_past_in_lijst(r: TreeInput) -> Iterator[Violation]:
-    bronnen = r.bronnen
-    if bronnen is None:
-        return
-    feiten = _feiten(r)
-    for product in feiten.producten:
-        if product.code is None:
-            continue
-        oordeel = _productcode_past(bronnen, product.categorie, product.code, (feiten.gemeente or "").strip(),
-                                    product.ingang)
-        if oordeel is not None and oordeel.past is False:
-            yield Violation(r.path(product.node, "m:Product/ijw:Code"),
-                            f"productcode {product.code} does not fit productcategorie {product.categorie}: "
-                            f"{oordeel.reden}")
+def productcode_check(side: str, bron: Productbron) -> TreeCheck:
+    """TR381 for one message type: every product's code fits its category in the gemeente's list."""
+
+    def check(r: TreeInput) -> Iterator[Violation]:
+        bronnen = r.bronnen
+        if bronnen is None:
+            return
+        gemeente = (r.text(side) or "").strip()
+        for product in _products(r, bron):
+            if product.code is None:
+                continue
+            oordeel = _productcode_past(bronnen, product.categorie, product.code, gemeente, product.ingang)
+            if oordeel is not None and oordeel.past is False:
+                yield Violation(r.path(product.node, bron.code),
+                                f"productcode {product.code} does not fit productcategorie {product.categorie}: "
+                                f"{oordeel.reden}")
+
+    return check
+
+
+def gemeentecode_rule(bericht: str, side: str, bron: Productbron | None, also: tuple[str, ...] = ()) -> None:
+    """Register TR378 for ``bericht`` (see :func:`gemeentecode_check`)."""
+    rule("TR378", (bericht,), "Header.Afzender / Header.Ontvanger",
+         "Gemeentecode bestaat in de CBS-lijst die actueel is op de (Toewijzing)Ingangsdatum.",
+         retourcode="S300", level=Level.EXTERNE_BRON)(gemeentecode_check(side, bron, also))
+
+
+def productcode_rule(bericht: str, side: str, bron: Productbron) -> None:
+    """Register TR381 for ``bericht`` (see :func:`productcode_check`)."""
+    rule("TR381", (bericht,), "Product.Code",
+         "ProductCode past bij de ProductCategorie volgens de productcodelijst die de gemeente hanteert.",
+         retourcode="S329", level=Level.EXTERNE_BRON)(productcode_check(side, bron))
+
+
+TOEWIJZING = Productbron("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", "m:Product/ijw:Categorie",
+                         "m:Product/ijw:Code", "m:Ingangsdatum")
+VERZOEK = Productbron("m:Client/m:AangevraagdeProducten/m:AangevraagdProduct", "m:Product/ijw:Categorie",
+                      "m:Product/ijw:Code", "m:ToewijzingIngangsdatum")
+
+gemeentecode_rule("JW301", AFZENDER, TOEWIJZING)
+gemeentecode_rule("JW315", ONTVANGER, VERZOEK)
+gemeentecode_rule("JW319", AFZENDER, None, also=("m:Antwoord/m:Woonplaatsbeginsel/m:Gemeente",))
+productcode_rule("JW301", AFZENDER, TOEWIJZING)
+productcode_rule("JW315", ONTVANGER, VERZOEK)
