@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from ijw_gateway.errors import MappingError  # noqa: E402
 from ijw_gateway.tussentaal import Bepaling  # noqa: E402
-from ijw_gateway.tussentaal.build import build  # noqa: E402
+from ijw_gateway.workflows.build import build  # noqa: E402
 
 
 def main() -> None:

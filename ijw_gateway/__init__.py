@@ -34,7 +34,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "Bepaling": ("ijw_gateway.tussentaal", "Bepaling"),
-    "build": ("ijw_gateway.tussentaal.build", "build"),
+    "build": ("ijw_gateway.workflows.build", "build"),
     "Ledger": ("ijw_gateway.ledger", "Ledger"),
 }
 

@@ -245,9 +245,10 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
 def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, list[Path]]:
     """Open the case, record its events, build, validate and record its messages."""
     from ijw_gateway.tussentaal import Bepaling, default_catalog
-    from ijw_gateway.tussentaal.build import bestandsnaam, build
+    from ijw_gateway.tussentaal.build import bestandsnaam
     from ijw_gateway.tussentaal.mapping import map_or_raise
     from ijw_gateway.validation.validator import ValidationContext, check
+    from ijw_gateway.workflows.build import build
 
     bep = Bepaling.load(case.bepaling)
     catalog = default_catalog()

@@ -139,7 +139,7 @@ def build(
     fails, the files are removed again.
     """
     from ijw_gateway.tussentaal import Bepaling
-    from ijw_gateway.tussentaal.build import build as build_messages
+    from ijw_gateway.workflows.build import build as build_messages
 
     if route is not None and route not in ("301", "315"):
         raise UsageError(f"--route {route}: expected 301 or 315")

@@ -26,8 +26,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
 from ijw_gateway.files import NotARegularFile, read_regular_file, xml_files
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
+from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.ledger.deadlines import Deadline
-from ijw_gateway.ledger.extract import MessageInfo, message_info
+from ijw_gateway.ledger.extract import MessageInfo
 from ijw_gateway.ledger.facts import AMSTERDAM, CaseFacts, Direction, Event, MessageFact, event_name, local_date
 from ijw_gateway.ledger.prepare import Prepared, PreparePool, prepare, prepare_model, worker_count
 from ijw_gateway.ledger.privacy import Hasher, load_key
@@ -51,6 +52,11 @@ from ijw_gateway.ledger.store import (
 )
 from ijw_gateway.ledger.writer import RawCursor, driver_errors, marks, savepoint
 from ijw_gateway.logging import get_logger
+from ijw_gateway.messages.codec import to_xml
+from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.findings import MessageReport
+from ijw_gateway.validation.validator import ValidationContext, check
 
 __all__ = ["MAX_MESSAGE_BYTES", "CaseInfo", "EventResult", "IngestResult", "Ledger", "ledger_url"]
 
@@ -287,36 +293,36 @@ class Ledger:
     # ------------------------------------------------------------------ cases and events
     def open(self, bepaling: Any, at: Moment | None = None) -> CaseInfo:
         """Open the case of a bepaling (a file path, a Bepaling or a mapping) at ``at`` (default now)."""
-        bep = _bepaling(bepaling)
+        return self.open_case(_case_of(bepaling), at)
+
+    def open_case(self, case: CaseDescription, at: Moment | None = None) -> CaseInfo:
+        """Open ``case`` at ``at`` (default now); opening it again changes nothing."""
         with transaction(self.engine, self.url) as conn:
-            info = self._open_in(conn, bep, at)
+            info = self._open_in(conn, case, at)
         log.info("case opened" if info.created else "case already open", case=info.case, route=info.route)
         return info
 
-    def _open_in(self, conn: Connection, bep: Any, at: Moment | None) -> CaseInfo:
-        from ijw_gateway.tussentaal import default_catalog
-
+    def _open_in(self, conn: Connection, case: CaseDescription, at: Moment | None) -> CaseInfo:
         opened_at = aware(at) if at is not None else _now()
-        bsn_hash = self._hash.bsn(bep.jeugdige.bsn)
         values = {
-            "id": bep.kenmerk,
-            "route": bep.route,
-            "gemeente": bep.gemeente,
-            "regio": default_catalog().regio(bep.gemeente),
-            "gi": bep.gecertificeerde_instelling,
-            "maatregel": bep.maatregel,
-            "vastgesteld_op": bep.vastgesteld_op,
-            "bsn_hash": bsn_hash,
+            "id": case.case,
+            "route": case.route,
+            "gemeente": case.gemeente,
+            "regio": case.regio,
+            "gi": case.gi,
+            "maatregel": case.maatregel,
+            "vastgesteld_op": case.vastgesteld_op,
+            "bsn_hash": self._hash.bsn(case.bsn),
             "opened_at": opened_at,
             "recorded_at": _now(),
         }
         inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
         created = conn.execute(inserted).scalar() is not None
-        row = conn.execute(select(_CASE).where(_CASE.c.id == bep.kenmerk)).one()
+        row = conn.execute(select(_CASE).where(_CASE.c.id == case.case)).one()
         for name in ("route", "gemeente", "bsn_hash"):
             if getattr(row, name) != values[name]:
                 what = "jeugdige" if name == "bsn_hash" else name
-                raise LedgerError(f"case {bep.kenmerk} is already open with another {what}; a kenmerk names one case")
+                raise LedgerError(f"case {case.case} is already open with another {what}; a kenmerk names one case")
         return _case_info(row, created)
 
     def case(self, case: str) -> CaseInfo:
@@ -487,15 +493,9 @@ class Ledger:
         self, case: str, message: Any, direction: Direction, at: Moment | None = None
     ) -> IngestResult:
         """Record a message we built (bytes or model) for ``case`` without searching for the case."""
-        from ijw_gateway.api import parse, to_xml
-
         _check_direction(direction)
-        if isinstance(message, bytes | bytearray):
-            data = bytes(message)
-            model = parse(data)
-        else:
-            model = message
-            data = to_xml(model)
+        checked = _as_checked(message)
+        model, data = checked.model, checked.data
         return self._store("<message>", model, data, direction, at, case=case)
 
     def _store(
@@ -583,45 +583,57 @@ class Ledger:
         bepaling: Any = None,
         opened_at: Moment | None = None,
     ) -> list[IngestResult]:
-        """Record messages that belong together (what ``ijw build`` or ``ijw respond`` wrote)
-        in one transaction: all of them or, on a database error, none.
+        """Record messages that belong together in one transaction: all of them or, on a database
+        error, none. ``messages`` are (bytes, model or checked message, direction); see
+        :meth:`record_checked`, which this is for callers that have not validated them."""
+        checked = [(_as_checked(message), direction) for message, direction in messages]
+        described = _case_of(bepaling) if bepaling is not None else None
+        return self.record_checked(checked, case=described or case, opened_at=opened_at)
 
-        ``messages`` are (bytes or model, direction). With ``bepaling`` its case is opened
-        first when it is not yet (at ``opened_at``, default its vastgesteld_op) and every
-        message is recorded for it; with ``case`` for that case; otherwise the case is found
-        from the first message, and when it belongs to no case nothing is recorded and every
-        result says ``unlinked``.
+    def record_checked(
+        self,
+        messages: Sequence[tuple[CheckedMessage, Direction]],
+        *,
+        case: str | CaseDescription | None = None,
+        opened_at: Moment | None = None,
+    ) -> list[IngestResult]:
+        """Record checked messages that belong together (what ``ijw build`` or ``ijw respond``
+        wrote) in one transaction: all of them or, on a database error, none. Nothing is parsed.
+
+        With a :class:`CaseDescription` the case is opened first when it is not yet (at
+        ``opened_at``, default its vastgesteld_op) and every message is recorded for it; with a
+        case id for that case; otherwise the case is found from the first message, and when it
+        belongs to no case nothing is recorded and every result says ``unlinked``.
         """
-        from ijw_gateway.api import parse, to_xml
-
-        items: list[tuple[Any, bytes, Direction]] = []
+        items: list[tuple[Prepared, Direction]] = []
         for message, direction in messages:
             _check_direction(direction)
-            if isinstance(message, bytes | bytearray):
-                items.append((parse(bytes(message)), bytes(message), direction))
-            else:
-                items.append((message, to_xml(message), direction))
+            if message.model is None:
+                raise UsageError("only a schema-valid iJw message can be recorded in the ledger")
+            items.append((prepare_model(message.model, message.data, self._hash), direction))
         results: list[IngestResult] = []
+        case_id = case if isinstance(case, str) else None
         try:
             with transaction(self.engine, self.url) as conn:
-                if bepaling is not None:
-                    bep = _bepaling(bepaling)
-                    opened = opened_at if opened_at is not None else bep.vastgesteld_op
-                    case = self._open_in(conn, bep, opened).case
-                for model, data, direction in items:
-                    result = self._store_in(conn, "<message>", model, data, direction, None, case)
-                    if result.status == "unlinked":
-                        raise _Unlinked(result.detail)  # rolls back what this call wrote
-                    case = case or result.case
-                    results.append(result)
+                cur = RawCursor(conn)
+                try:
+                    if isinstance(case, CaseDescription):
+                        opened = opened_at if opened_at is not None else case.vastgesteld_op
+                        case_id = self._open_in(conn, case, opened).case
+                    for prepared, direction in items:
+                        result = self._store_raw(conn, cur, "<message>", prepared, direction, None, case_id)
+                        if result.status == "unlinked":
+                            raise _Unlinked(result.detail)  # rolls back what this call wrote
+                        case_id = case_id or result.case
+                        results.append(result)
+                finally:
+                    cur.close()
         except _Unlinked as unlinked:
-            results = []
-            for model, _, _ in items:
-                info = message_info(model)
-                results.append(IngestResult(status="unlinked", detail=unlinked.detail, source="<message>",
-                                            berichttype=info.berichttype, identificatie=info.identificatie))
+            results = [IngestResult(status="unlinked", detail=unlinked.detail, source="<message>",
+                                    berichttype=p.info.berichttype, identificatie=p.info.identificatie)
+                       for p, _ in items]
         recorded = sum(r.status == "recorded" for r in results)
-        log.info("messages recorded", case=case, messages=len(results), recorded=recorded)
+        log.info("messages recorded", case=case_id, messages=len(results), recorded=recorded)
         return results
 
     # ------------------------------------------------------------------ identifiers
@@ -884,17 +896,27 @@ class _Unlinked(Exception):
         self.detail = detail
 
 
-def _bepaling(bepaling: Any) -> Any:
-    """A Bepaling from a file path, a Bepaling or a mapping."""
-    from ijw_gateway.tussentaal import Bepaling
-
-    if isinstance(bepaling, str | Path):
-        return Bepaling.load(bepaling)
-    if isinstance(bepaling, Bepaling):
+def _case_of(bepaling: Any) -> CaseDescription:
+    """The case of a bepaling (a file path, a Bepaling, a mapping) or a CaseDescription as it is."""
+    if isinstance(bepaling, CaseDescription):
         return bepaling
-    if isinstance(bepaling, dict):
-        return Bepaling.model_validate(bepaling)
-    raise UsageError(f"expected a bepaling file, Bepaling or mapping, got {type(bepaling).__name__}")
+    from ijw_gateway.workflows.cases import case_of  # the use-case layer knows bepalingen; the store does not
+
+    return case_of(bepaling)
+
+
+def _as_checked(message: Any) -> CheckedMessage:
+    """A message given as bytes (parsed and schema-checked now), a model or a checked message."""
+    if isinstance(message, CheckedMessage):
+        return message
+    if isinstance(message, bytes | bytearray):
+        checked = check(bytes(message), ValidationContext(rules=False))
+        if checked.model is None:
+            errors = [f for f in checked.report.findings if f.severity == "error"]
+            raise MessageError(f"not a valid iJw message: {errors[0].message}", errors)
+        return checked
+    return CheckedMessage(to_xml(message), MessageReport.of(None, berichttype_of(message).naam, []),
+                          berichttype_of(message), xsd_valid=True, model=message)
 
 
 def _duplicate(base: dict[str, Any], existing: tuple[Any, ...], content_hash: str) -> IngestResult:

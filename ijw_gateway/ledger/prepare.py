@@ -23,6 +23,7 @@ from ijw_gateway.errors import MessageError, UsageError
 from ijw_gateway.ledger.extract import MessageInfo, message_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
+from ijw_gateway.validation.validator import ValidationContext, check
 
 __all__ = ["PreparePool", "Prepared", "prepare", "prepare_model", "worker_count"]
 
@@ -55,9 +56,12 @@ def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
 
 def prepare(data: bytes, hasher: Hasher) -> Prepared:
     """Parse and prepare one message; MessageError when it is not a valid iJw message."""
-    from ijw_gateway.api import parse
-
-    return prepare_model(parse(data), data, hasher)
+    checked = check(data, ValidationContext(rules=False))
+    if checked.model is None:
+        errors = [f for f in checked.report.findings if f.severity == "error"]
+        where = f" at {errors[0].path}" if errors and errors[0].path else ""
+        raise MessageError(f"not a valid iJw message{where}: {errors[0].message if errors else 'unreadable'}", errors)
+    return prepare_model(checked.model, data, hasher)
 
 
 def worker_count() -> int:

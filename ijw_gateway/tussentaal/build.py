@@ -1,8 +1,9 @@
 """A bepaling jeugdhulp → the iJw messages of its route.
 
 Route 301: one JW301 Toewijzing from the gemeente to each provider named. Route 315:
-one JW315 Verzoek om toewijzing from each provider to the gemeente. Every message is
-validated (XSD and all rules) before it is returned; one failure fails the build.
+one JW315 Verzoek om toewijzing from each provider to the gemeente. This module only
+constructs them; ``workflows.build`` validates each (XSD and all rules) before anything is
+written or recorded.
 
 Choices where the bepaling is silent (documented in ``productcodes/README.md``):
 
@@ -24,7 +25,7 @@ from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
-from ijw_gateway.errors import DataError, MappingError, MessageError
+from ijw_gateway.errors import DataError, MappingError
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw301, jw315
 from ijw_gateway.messages.identificatie import identificatie
@@ -192,7 +193,7 @@ def bestandsnaam(kenmerk: str, message: IjwModel) -> str:
     return f"{kenmerk}-{naam}-{header.Ontvanger}{suffix}.xml"
 
 
-def build(
+def build_models(
     bepaling: Bepaling,
     route: str | None = None,
     dagtekening: date | None = None,
@@ -200,13 +201,11 @@ def build(
     catalog: Catalog | None = None,
     toewijzingnummer: Callable[..., int] | None = None,
 ) -> list[IjwModel]:
-    """The JW301s (route 301) or JW315s (route 315) of ``bepaling``, each validated.
+    """The JW301s (route 301) or JW315s (route 315) of ``bepaling``, not yet validated.
 
     Raises :class:`MappingError` for a line that cannot be mapped or a provider without
-    contract, :class:`MessageError` if a built message would break a rule.
+    contract. ``ijw.build`` (``workflows.build``) validates them.
     """
-    from ijw_gateway.validation.validator import ValidationContext, check_built
-
     route = route or bepaling.route
     if route not in ("301", "315"):
         raise MappingError(f"route {route!r}: expected 301 or 315")
@@ -215,16 +214,8 @@ def build(
     products = _products(bepaling, map_or_raise(bepaling, catalog=catalog))
     tijd = datetime.now().time().replace(microsecond=0)
     nummer = toewijzingnummer or derived_nummer
-    messages: list[IjwModel] = [
+    return [
         _jw301(bepaling, aanbieder, items, dagtekening, tijd, nummer) if route == "301"
         else _jw315(bepaling, aanbieder, items, dagtekening)
         for aanbieder, items in products.items()
     ]
-    context = ValidationContext(today=max(dagtekening, date.today()))
-    for message in messages:
-        report = check_built(message, context).report
-        if not report.valid:
-            first = next(f for f in report.findings if f.severity == "error")
-            raise MessageError(f"the built {type(message).__name__} would be invalid: {first.rule} at "
-                               f"{first.path}: {first.message}", report.findings)
-    return messages

@@ -46,8 +46,8 @@ from ijw_gateway.ledger.report import build_report
 from ijw_gateway.messages.codec import detect, to_xml
 from ijw_gateway.messages.registry import BERICHTTYPEN
 from ijw_gateway.tussentaal import map_bepaling
-from ijw_gateway.tussentaal.build import build
 from ijw_gateway.validation.batch import BatchOptions, Source, validate_source
+from ijw_gateway.workflows.build import build
 from tests.ledger import builders as b
 from tests.mutations import mutants
 from tests.strategies import any_message

@@ -24,9 +24,9 @@ from ijw_gateway.ledger.ledger import Ledger
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.tussentaal import REGIOS, Bepaling, default_catalog
 from ijw_gateway.tussentaal.besluit import besluit
-from ijw_gateway.tussentaal.build import build
 from ijw_gateway.tussentaal.mapping import Toewijzing, map_bepaling
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN
+from ijw_gateway.workflows.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bepalingen" / "11-rivierenland-culemborg-315.yaml"

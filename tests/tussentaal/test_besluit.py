@@ -7,7 +7,7 @@ import ijw_gateway as ijw
 from ijw_gateway.cli import main
 from ijw_gateway.tussentaal import Bepaling
 from ijw_gateway.tussentaal.besluit import besluit
-from ijw_gateway.tussentaal.build import build
+from ijw_gateway.workflows.build import build
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "bepalingen"
 DAG = date(2026, 4, 21)

@@ -12,9 +12,9 @@ import ijw_gateway as ijw
 from ijw_gateway.cli import main
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.tussentaal import Bepaling, default_catalog
-from ijw_gateway.tussentaal.build import build
 from ijw_gateway.tussentaal.mapping import OnmapbareRegel, map_line
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN
+from ijw_gateway.workflows.build import build
 from tests.tussentaal.test_mapping import lines
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "bepalingen"

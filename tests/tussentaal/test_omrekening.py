@@ -22,7 +22,6 @@ import ijw_gateway as ijw
 from ijw_gateway.errors import DataError
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.tussentaal import REGIOS, Bepaling, Catalog, Hulp, default_catalog
-from ijw_gateway.tussentaal.build import build
 from ijw_gateway.tussentaal.contract_import import import_contract_csv
 from ijw_gateway.tussentaal.contracts import ContractProduct, contract_to_yaml, load_contract
 from ijw_gateway.tussentaal.mapping import (
@@ -33,6 +32,7 @@ from ijw_gateway.tussentaal.mapping import (
     map_line_in_regio,
 )
 from ijw_gateway.tussentaal.omvang import OmrekenFout, Omrekenregel, omreken, omschrijf, verdeel_totaal
+from ijw_gateway.workflows.build import build
 
 from .conftest import BASE
 from .test_data import CORE_ROWS, HEADER
