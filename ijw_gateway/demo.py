@@ -301,8 +301,8 @@ def _answer_all(paths: list[Path], day: date, ledger: Any, berichten: Path) -> l
 
 def _answer(path: Path, day: date, ledger: Any, berichten: Path) -> tuple[Answered, list[Path]]:
     """The receiver's answer to one message, as ``ijw respond --ledger`` gives it, and its decisions."""
-    from ijw_gateway.respond import respond_to
     from ijw_gateway.validation.validator import SeenIdentificaties, ValidationContext
+    from ijw_gateway.workflows.respond import respond_to
 
     context = ValidationContext(today=day, seen=SeenIdentificaties(register=ledger))
     response = respond_to(path.read_bytes(), context, berichten, path.stem, label=path.name, ledger=ledger)

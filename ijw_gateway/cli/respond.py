@@ -1,6 +1,6 @@
 """``ijw respond MESSAGE...``: answer received messages as the receiving party would.
 
-The answers themselves are :func:`ijw_gateway.respond.respond_to`'s: a retourbericht for
+The answers themselves are :func:`ijw_gateway.workflows.respond.respond_to`'s: a retourbericht for
 every heenbericht and the gemeente's JW301 / JW319 decisions on a valid JW315. A message
 that fails its XSD gets no retourbericht (IV032); its findings are printed instead.
 Exit 1 when any message was rejected.
@@ -21,11 +21,11 @@ from ijw_gateway.cli.options import open_ledger, parse_date
 from ijw_gateway.files import ensure_directory
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.registry import berichttype_of
-from ijw_gateway.respond import respond_to
 from ijw_gateway.validation.batch import BatchOptions, Source, context_for, discover, read_source
 from ijw_gateway.validation.findings import MessageReport
 from ijw_gateway.validation.output import describe_finding
 from ijw_gateway.validation.validator import SeenIdentificaties, ValidationContext
+from ijw_gateway.workflows.respond import respond_to
 
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import Ledger

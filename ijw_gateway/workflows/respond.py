@@ -1,0 +1,142 @@
+"""Answer a received message as the receiving party would (``ijw respond``, the demo, the HTTP service).
+
+For every heenbericht its retourbericht (JW301 → JW302, JW305 → JW306, JW307 → JW308,
+JW315 → JW316, JW317 → JW318, JW319 → JW320), carrying the retourcodes of our validation;
+for every valid JW315 also the gemeente's decision per product: a JW301 where the region's
+contract allows it, otherwise a JW319 (see ``tussentaal/besluit.py``). A message that fails
+its XSD gets no retourbericht (IV032, controleniveau 1).
+
+The received message is parsed and validated once (``check``); its answers are built from
+that checked message and validated as built (``check_built``); files and the ledger take
+those checked messages: nothing is parsed again. Writing and recording are one unit: when
+either fails, nothing of the answer stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ijw_gateway.messages import jw315
+from ijw_gateway.messages.registry import RETOUR_OF
+from ijw_gateway.messages.xsd import IjwModel
+from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.findings import MessageReport
+from ijw_gateway.validation.retour import build_retour
+from ijw_gateway.validation.validator import ValidationContext, check
+from ijw_gateway.workflows.build import check_all
+from ijw_gateway.workflows.publish import publish
+
+if TYPE_CHECKING:
+    from ijw_gateway.ledger.ledger import IngestResult, Ledger
+
+__all__ = ["Answer", "Response", "answer", "respond_to", "why_no_retour"]
+
+
+@dataclass
+class Answer:
+    """What answering one received message produced (nothing written yet)."""
+
+    received: CheckedMessage
+    retour: CheckedMessage | None = None
+    """The retourbericht (None for a message the standard sends none for)."""
+    besluit: list[CheckedMessage] = field(default_factory=list)
+    """The gemeente's JW301 / JW319 decisions on a valid JW315."""
+    why_no_retour: str | None = None
+
+    @property
+    def report(self) -> MessageReport:
+        return self.received.report
+
+    @property
+    def answers(self) -> list[CheckedMessage]:
+        return ([self.retour] if self.retour is not None else []) + self.besluit
+
+
+def why_no_retour(checked: CheckedMessage) -> str:
+    """One sentence on why a message gets no retourbericht."""
+    if checked.berichttype is None or not checked.xsd_valid:
+        return "not a valid iJw heenbericht; the sender gets these findings instead (IV032)"
+    if checked.berichttype.naam == "JW323":
+        return "a JW323 is answered with the JW325 declaratie-antwoord, the gemeente's decision on it"
+    if checked.berichttype.naam not in RETOUR_OF:
+        return f"a {checked.berichttype.naam} is itself an answer; the standard sends none on it"
+    if checked.model is None:
+        return "the message holds a value ijw-gateway cannot represent (a date before year 1 or after 9999)"
+    return f"the standard sends none on a {checked.berichttype.naam}"
+
+
+def answer(
+    received: CheckedMessage, today: date, *, toewijzingnummer: Callable[..., int] | None = None
+) -> Answer:
+    """The retourbericht and decisions on a checked received message, each validated as built."""
+    result = Answer(received)
+    retour = build_retour(received, today)
+    if retour is None:
+        result.why_no_retour = why_no_retour(received)
+    besluit: list[IjwModel] = []
+    if received.valid and isinstance(received.model, jw315.JW315):
+        from ijw_gateway.tussentaal.besluit import besluit as decide  # the contracts: only for a JW315
+
+        besluit = decide(received.model, today, toewijzingnummer=toewijzingnummer)
+    checked = check_all(([retour] if retour is not None else []) + besluit, today)
+    if retour is not None:
+        result.retour, checked = checked[0], checked[1:]
+    result.besluit = checked
+    return result
+
+
+@dataclass
+class Response:
+    """An answer as written and recorded."""
+
+    answer: Answer
+    retour: Path | None = None
+    besluit: list[tuple[Path, IjwModel]] = field(default_factory=list)
+    ledger: list[IngestResult] | None = None
+    """What the ledger made of the message and its answers (with a ledger)."""
+
+    @property
+    def report(self) -> MessageReport:
+        return self.answer.report
+
+    @property
+    def paths(self) -> list[Path]:
+        return ([self.retour] if self.retour else []) + [path for path, _ in self.besluit]
+
+
+def respond_to(
+    data: bytes,
+    context: ValidationContext,
+    out: Path,
+    stem: str,
+    *,
+    label: str | None = None,
+    ledger: Ledger | None = None,
+) -> Response:
+    """Validate ``data``, write its retourbericht and decisions as ``out/<stem>-<JWnnn>[-n].xml``,
+    and, with a ``ledger``, number the toewijzingen from it and record the message with its
+    answers — as one unit: all of it, or on any failure none of it."""
+    received = check(data, context, file=label)
+    counter = ledger.toewijzingnummer if ledger is not None else None
+    result = answer(received, context.system_date, toewijzingnummer=counter)
+    files: list[tuple[Path, bytes]] = []
+    if result.retour is not None:
+        files.append((out / f"{stem}-{result.retour.bericht}.xml", result.retour.data))
+    files += [(out / f"{stem}-{m.bericht}-{index}.xml", m.data) for index, m in enumerate(result.besluit, 1)]
+
+    def record() -> list[IngestResult] | None:
+        if ledger is None or received.model is None:
+            return None
+        return ledger.record_checked([(received, "received"), *((m, "sent") for m in result.answers)])
+
+    paths, recorded = publish(files, record)
+    response = Response(result, ledger=recorded)
+    if result.retour is not None:
+        response.retour, paths = paths[0], paths[1:]
+    response.besluit = [(path, m.model) for path, m in zip(paths, result.besluit, strict=True)]  # type: ignore[misc]
+    return response
+
