@@ -7,18 +7,18 @@ the batch; a file that cannot be read becomes a finding and the batch goes on.
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
+from ijw_gateway.files import DanglingLink, NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
-from ijw_gateway.validation.retour import build_retour
+from ijw_gateway.validation.retour import build_retour, no_retour
 from ijw_gateway.validation.validator import (
     Checked,
     IdentificatieRegister,
@@ -26,6 +26,7 @@ from ijw_gateway.validation.validator import (
     ValidationContext,
     check,
 )
+from ijw_gateway.workers import WorkerPool
 
 STDIN = "-"
 
@@ -88,6 +89,8 @@ def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport
         data = read_regular_file(source.path, limits.max_bytes + 1)
     except NotARegularFile:
         return _unreadable(source.label, "this is not a regular file (a pipe, device or socket), so it is not read")
+    except DanglingLink:
+        return _unreadable(source.label, "this is a symbolic link to a file that does not exist, so it is not read")
     except FileNotFoundError:
         return _unreadable(source.label, "the file disappeared before it could be read")
     except IsADirectoryError:
@@ -102,14 +105,23 @@ def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport
 
 
 def validate_source(source: Source, options: BatchOptions) -> MessageReport:
+    return _validate_one(source, options)[0]
+
+
+_UNREAD = "it could not be read as a message"
+
+
+def _validate_one(source: Source, options: BatchOptions) -> tuple[MessageReport, str | None]:
+    """The report, and (with a retour_dir) why no retourbericht was written, None when one was."""
     data = read_source(source, options.limits)
     if isinstance(data, MessageReport):
-        return data
+        return data, _UNREAD
     context = context_for(options)
     checked = check(data, context, file=source.label)
-    if options.retour_dir is not None:
-        write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))
-    return checked.report
+    if options.retour_dir is None:
+        return checked.report, None
+    written = write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))
+    return checked.report, None if written is not None else no_retour(checked) or _UNREAD
 
 
 def _stem(source: Source) -> str:
@@ -136,8 +148,28 @@ def context_for(options: BatchOptions) -> ValidationContext:
     return context
 
 
-def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[MessageReport]:
-    return [validate_source(source, options) for source in sources]
+def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[tuple[MessageReport, str | None]]:
+    return [_validate_one(source, options) for source in sources]
+
+
+@dataclass
+class RetourAccount:
+    """What ``--retour-dir`` wrote, and which messages got no retourbericht and why (the first
+    :data:`NAMED` of them by name, the rest counted)."""
+
+    written: int = 0
+    without: int = 0
+    named: list[tuple[str, str]] = field(default_factory=list)
+
+    NAMED = 20
+
+    def add(self, label: str, reason: str | None) -> None:
+        if reason is None:
+            self.written += 1
+            return
+        self.without += 1
+        if len(self.named) < self.NAMED:
+            self.named.append((label, reason))
 
 
 SERIAL_BELOW = 64
@@ -149,15 +181,19 @@ def run(
     options: BatchOptions,
     workers: int | None = None,
     register: IdentificatieRegister | None = None,
+    account: RetourAccount | None = None,
 ) -> Iterator[MessageReport]:
     """Validate ``sources`` in order with ``workers`` processes (default: every core).
 
     TR056 (Identificatie unique per sender and message type) is judged here, in input
     order, over the whole batch and, with a ``register`` (the ledger), against earlier
-    batches; a duplicate's retourbericht is rewritten to carry 9056.
+    batches; a duplicate's retourbericht is rewritten to carry 9056. With a retour_dir,
+    ``account`` learns which messages got a retourbericht.
     """
     seen = SeenIdentificaties(register=register)
-    for source, report in zip(sources, _validate_all(sources, options, workers), strict=True):
+    for source, (report, no_retour_reason) in zip(sources, _validate_all(sources, options, workers), strict=True):
+        if account is not None and options.retour_dir is not None:
+            account.add(source.label, no_retour_reason)
         judged = seen.check(report)
         if judged is not report and options.retour_dir is not None:
             _rewrite_retour(source, options, seen)
@@ -173,17 +209,19 @@ def _rewrite_retour(source: Source, options: BatchOptions, seen: SeenIdentificat
     write_retour(checked, data, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
 
 
-def _validate_all(sources: list[Source], options: BatchOptions, workers: int | None) -> Iterator[MessageReport]:
+def _validate_all(
+    sources: list[Source], options: BatchOptions, workers: int | None
+) -> Iterator[tuple[MessageReport, str | None]]:
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")
     if workers == 1 or len(sources) < SERIAL_BELOW:
         for source in sources:
-            yield validate_source(source, options)
+            yield _validate_one(source, options)
         return
     size = max(1, min(128, len(sources) // (workers * 8)))
-    in_flight: deque[Future[list[MessageReport]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    in_flight: deque[Future[list[tuple[MessageReport, str | None]]]] = deque()
+    with WorkerPool(workers) as pool:
         for start in range(0, len(sources), size):
             in_flight.append(pool.submit(_validate_chunk, sources[start : start + size], options))
             if len(in_flight) >= workers * 4:  # a bounded window keeps memory flat

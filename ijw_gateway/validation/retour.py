@@ -82,16 +82,32 @@ def _copy(model: IjwModel, retour_cls: type[IjwModel], path: str, prefix: str, c
     return data
 
 
-def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
-    """The retourbericht on a validated heenbericht, or None when the standard sends none."""
+def no_retour(checked: Checked) -> str | None:
+    """Why the standard sends no retourbericht on ``checked``, in words; None when it sends one."""
     berichttype, message = checked.berichttype, checked.message
-    if berichttype is None or message is None or berichttype.naam not in RETOUR_OF:
+    if berichttype is None:
+        return "it is not an iJw message of a type we know, so there is nothing to answer"
+    if message is None:
+        return "it failed its XSD (controleniveau 1), so the sender gets its findings instead (IV032)"
+    if berichttype.heenbericht is not None:
+        return f"it is itself a retourbericht (a {berichttype.naam} answers a {berichttype.heenbericht})"
+    if berichttype.naam not in RETOUR_OF:
+        return f"the standard answers a {berichttype.naam} with no retourbericht"
+    answer = RETOUR_OF[berichttype.naam]
+    if "IdentificatieRetour" not in answer.model.model_fields["Header"].annotation.model_fields:  # type: ignore[union-attr]
+        # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
+        return f"a {berichttype.naam} is answered with a {answer.naam} decision, not a retourbericht"
+    return None
+
+
+def build_retour(checked: Checked, data: bytes, today: date) -> IjwModel | None:
+    """The retourbericht on a validated heenbericht, or None when the standard sends none (:func:`no_retour`)."""
+    berichttype, message = checked.berichttype, checked.message
+    if berichttype is None or message is None or no_retour(checked) is not None:
         return None
     retour_type: Berichttype = RETOUR_OF[berichttype.naam]
     retour_model = retour_type.model
     header_cls = retour_model.model_fields["Header"].annotation
-    if "IdentificatieRetour" not in header_cls.model_fields:  # type: ignore[union-attr]
-        return None  # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
     prefix = berichttype.namespace.prefix
     root_path = f"/{prefix}:Bericht"
     header_path = f"{root_path}/{prefix}:Header"
