@@ -344,14 +344,24 @@ def atomic_open(path: Path | str, *, text: bool = False, option: str | None = No
 @contextmanager
 def _replacing(path: Path, text: bool, where: str) -> Iterator[IO[Any]]:
     pending = _Pending(path, where)
+    handle = pending.open(text)
     try:
-        with pending.open(text) as handle:
-            yield _Guarded(handle, where)  # type: ignore[misc]
-            _sync(handle, where)
+        yield _Guarded(handle, where)  # type: ignore[misc]
+        _sync(handle, where)
+        _close(handle, where)
         pending.commit()
     except BaseException:  # disk full, interrupted, …: nothing is left behind
+        with suppress(OSError):  # what is still buffered cannot be written either
+            handle.close()
         pending.discard()
         raise
+
+
+def _close(handle: IO[Any], where: str) -> None:
+    try:
+        handle.close()
+    except OSError as error:
+        raise UsageError(f"cannot write {where} ({_reason(error)})") from None
 
 
 @contextmanager
@@ -403,9 +413,13 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> list[Path]:
                 continue
             item = _Pending(target.path, str(path))
             pending.append(item)
-            with item.open(False) as handle:
+            handle = item.open(False)
+            try:
                 _Guarded(handle, str(path)).write(data)
                 _sync(handle, str(path))
+            finally:
+                with suppress(OSError):
+                    handle.close()
         for item in pending:
             item.commit()
         for target, (path, data) in zip(targets, files, strict=True):

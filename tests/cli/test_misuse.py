@@ -294,7 +294,8 @@ def test_a_locked_ledger_exits_2_and_writes_nothing(
     assert _ledger_counts(work.places["db"]) == counts
 
 
-@pytest.mark.parametrize("args", [["ledger", "status", "--today", "2026-05-04"], ["ledger", "report", "--format", "json"]])
+@pytest.mark.parametrize("args", [["ledger", "status", "--today", "2026-05-04"],
+                                  ["ledger", "report", "--format", "json"]])
 def test_readers_of_a_ledger_do_not_wait_for_its_writer(
     work: Work, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:

@@ -68,7 +68,7 @@ def test_text_output_names_the_invalid_files(messages: Path, capsys) -> None:
     code, out, _ = run(["validate", str(messages)], capsys)
     assert code == 1
     assert "b-jw315.xml: JW315 is invalid\n" in out
-    assert "c-broken.xml: invalid; it could not be read as an iJw message\n" in out  # a sentence, not "unknown message invalid"
+    assert "c-broken.xml: invalid; it could not be read as an iJw message\n" in out  # not "unknown message invalid"
     assert "a-jw301.xml" not in out
     assert out.strip().endswith("3 files: 1 valid, 2 invalid")
 

@@ -7,9 +7,9 @@ writing, so the kill lands mid-write every time: the file in flight must then be
 temporary file (or in a hidden staging directory of ours), never the final name. A killed run
 has published nothing: the retourberichten of ``--retour-dir`` appear together at the end of a
 run that succeeded, the messages of ``build`` all or none. Running the command again leaves
-exactly the uninterrupted run's files: no duplicates, no temporary files, no staging directory. (A killed ``ijw ledger ingest``
-is tested in ``tests/ledger/test_ledger_store.py``: a consistent ledger, and a re-run records the
-rest without duplicates.)
+exactly the uninterrupted run's files: no duplicates, no temporary files, no staging directory.
+(A killed ``ijw ledger ingest`` is tested in ``tests/ledger/test_ledger_store.py``: a consistent
+ledger, and a re-run records the rest without duplicates.)
 """
 
 from __future__ import annotations
@@ -175,8 +175,9 @@ def test_a_live_writers_temporary_file_is_kept(tmp_path: Path) -> None:
     from ijw_gateway.files import _temporary_name, remove_stale_temporaries
 
     live = tmp_path / _temporary_name("a.xml")  # this process's: it runs
-    dead = subprocess.run([sys.executable, "-c", "from ijw_gateway.files import _temporary_name as t; print(t('b.xml'))"],
-                          capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = "from ijw_gateway.files import _temporary_name; print(_temporary_name('b.xml'))"
+    dead = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     stale = tmp_path / dead.stdout.strip()
     for path in (live, stale, tmp_path / "c.xml"):
         path.write_text("x")
