@@ -20,6 +20,26 @@ from ijw_gateway import logging as ijw_logging
 from ijw_gateway.cli.state import STATE
 from ijw_gateway.errors import IjwError
 
+
+def _conventional_arguments() -> None:
+    """Typer writes a required argument as ``{NAME}`` in the usage line and its Python type
+    (``<list[str]>``) in the list; Unix tools write ``NAME``, ``[NAME]`` when it may be left
+    out, ``NAME...`` when it repeats, and no type. (Typer has no hook for its argument class.)"""
+    from typer.core import TyperArgument
+
+    def usage(self: TyperArgument) -> str:
+        name = self.display_name_raw
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+    TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+    TyperArgument._rich_display_name = usage  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+_conventional_arguments()
+
 app = typer.Typer(
     name="ijw",
     help="Build, validate and answer iJw 3.2 youth-care messages (JW301, JW315, …).",
