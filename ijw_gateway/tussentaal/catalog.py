@@ -29,6 +29,7 @@ from ijw_gateway.tussentaal.standaardlijst import StandaardProduct, load_standaa
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN, Tussentaal, Zorgvorm, load_tussentaal
 
 _OUTPUT_EENHEDEN = frozenset({"82", "83"})
+_DATA_FILES = ("gemeenten.csv", "cbs-gemeenten.csv", "standaardproductcodes.csv", "tussentaal.yaml")
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,16 @@ class Catalog:
         """Load and cross-check a productcodes directory.
 
         Default: the shipped one, with the user's own data (:func:`~ijw_gateway.resources.
-        user_productcodes_dir`) laid over it. A ``path`` without ``gemeenten.csv`` that holds
-        ``contracten/`` is laid over the shipped data the same way: each data file it has, and
-        each ``contracten/<jaar>/<regio>.yaml``, takes the place of the shipped one.
+        user_productcodes_dir`) laid over it: each data file it has, and each
+        ``contracten/<jaar>/<regio>.yaml``, takes the place of the shipped one. A ``path`` that
+        holds only ``contracten/`` (what ``ijw productcodes import --dest`` makes) is laid over
+        the shipped data the same way.
         """
         shipped = data_dir("productcodes")
         overlay: Path | None
         if path is None:
             root, overlay = shipped, user_productcodes_dir()
-        elif not (Path(path) / "gemeenten.csv").exists() and (Path(path) / "contracten").is_dir():
+        elif (Path(path) / "contracten").is_dir() and not any((Path(path) / name).exists() for name in _DATA_FILES):
             root, overlay = shipped, Path(path)
         else:
             root, overlay = Path(path), None
