@@ -305,10 +305,12 @@ def _take_over(fd: int, target: Path, where: str) -> None:
         os.fchmod(fd, _FILE_MODE)
         return
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
-    if hasattr(os, "fchown") and (old.st_uid, old.st_gid) != (_euid(), os.getegid()):
-        try:
-            os.fchown(fd, old.st_uid, old.st_gid)
-        except PermissionError:
+    if not hasattr(os, "fchown") or (old.st_uid, old.st_gid) == (_euid(), os.getegid()):
+        return
+    try:
+        os.fchown(fd, old.st_uid, old.st_gid)
+    except PermissionError:  # our own file of a group we are not in keeps ours; another user's is refused
+        if old.st_uid != _euid():
             raise UsageError(
                 f"{where}: belongs to another user, and ijw does not take over other users' files "
                 "(give another file name)"
