@@ -21,11 +21,22 @@ from ijw_gateway.cli.state import STATE
 from ijw_gateway.errors import IjwError
 
 
-def _conventional_arguments() -> None:
+def _conventional_help() -> None:
     """Typer writes a required argument as ``{NAME}`` in the usage line and its Python type
     (``<list[str]>``) in the list; Unix tools write ``NAME``, ``[NAME]`` when it may be left
-    out, ``NAME...`` when it repeats, and no type. (Typer has no hook for its argument class.)"""
+    out, ``NAME...`` when it repeats, and no type. (Typer has no hook for its argument class.)
+    And help text is wrapped at spaces only: ``--retour-dir`` or ``YYYY-MM-DD`` is not broken
+    at its hyphens."""
+    from typer._click._textwrap import TextWrapper
     from typer.core import TyperArgument
+
+    wrapper_init = TextWrapper.__init__
+
+    def spaces_only(self: TextWrapper, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("break_on_hyphens", False)
+        wrapper_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    TextWrapper.__init__ = spaces_only  # type: ignore[method-assign]
 
     def usage(self: TyperArgument) -> str:
         name = self.display_name_raw
@@ -38,7 +49,7 @@ def _conventional_arguments() -> None:
     TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 
-_conventional_arguments()
+_conventional_help()
 
 app = typer.Typer(
     name="ijw",

@@ -79,7 +79,7 @@ def _db_option() -> Any:
     return ledger_option(LEDGER_HELP["ledger"])
 
 
-_AT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM, Amsterdam time unless an offset is given"
+_AT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM (Amsterdam time unless it has an offset)"  # first: kept on one line
 
 
 @ledger_app.command("open")
@@ -88,7 +88,7 @@ def open_case(
     bepaling: str = typer.Argument(..., metavar="BEPALING",
                                    help="The bepaling file (YAML or JSON); its kenmerk is the case id."),
     at: str | None = typer.Option(None, "--at", metavar="DATETIME",
-                                  help=f"The moment of the voorgenomen bepaling (default now): {_AT}."),
+                                  help=f"{_AT}: the voorgenomen bepaling (default now)."),
     db: str | None = _db_option(),
 ) -> None:
     """Open the case of a bepaling; step 1 counts from this moment."""
@@ -108,15 +108,13 @@ def record(
     ctx: typer.Context,
     case: str = typer.Argument(..., metavar="CASE", help="The case id (the bepaling's kenmerk)."),
     event: str = typer.Argument(..., metavar="EVENT", help=f"One of: {', '.join(EVENTS)}."),
-    at: str | None = typer.Option(None, "--at", metavar="DATETIME", help=f"When it happened (default now): {_AT}."),
+    at: str | None = typer.Option(None, "--at", metavar="DATETIME", help=f"{_AT}: when it happened (default now)."),
     db: str | None = _db_option(),
 ) -> None:
-    """Record a route event that is not a message.
+    """Record a route event that is not a message (the events are listed under EVENT).
 
-    The events: overleg (step 1 done), bepaling_vastgesteld, bepaling_verstuurd,
-    bepaling_ontvangen (by the LTM or the provider, when it differs from sending), afwijzing,
-    aanbieder_gevonden, ret_aangemeld, ret_besproken, escalatie_gestart, escalatie_gesprek,
-    afgesloten.
+    overleg marks step 1 done; bepaling_ontvangen is the day the LTM or the provider received
+    the bepaling, when that differs from the day it was sent.
     """
     moment = parse_moment(at, "--at")
     with _ledger(ctx, db) as ledger:
@@ -135,7 +133,7 @@ def ingest(
     direction: str = typer.Option(..., "--direction", metavar="[sent|received]",
                                   help="Sent or received, from the ledger owner's side."),
     at: str | None = typer.Option(None, "--at", metavar="DATETIME",
-                                  help=f"When they were sent or received (default: each one's dagtekening): {_AT}."),
+                                  help=f"{_AT}: when they were sent or received (default: each one's dagtekening)."),
     output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The report's format."),
     db: str | None = _db_option(),
 ) -> None:
@@ -234,7 +232,7 @@ def report(
     output_format: str = typer.Option("text", "--format", metavar="[text|json|html]", help="The report's format."),
     output: str | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
-        help="Write the report to FILE, whole or not at all (- is standard output, the default).",
+        help="Write the report to FILE (whole or not at all) instead of standard output.",
     ),
     today: str | None = typer.Option(None, "--today", metavar="DATE",
                                      help="The date to judge on, YYYY-MM-DD (default today)."),

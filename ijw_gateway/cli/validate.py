@@ -45,7 +45,7 @@ def validate(
     output_format: str = typer.Option("text", "--format", metavar="[text|json|junit]", help="The report's format."),
     output: str | None = typer.Option(
         None, "--output", "-o", metavar="FILE",
-        help="Write the report to FILE, whole or not at all (- is standard output, the default).",
+        help="Write the report to FILE (whole or not at all) instead of standard output.",
     ),
     workers: int | None = typer.Option(None, "--workers", metavar="N", help="Worker processes (default: every core)."),
     schemas: Path | None = typer.Option(None, "--schemas", metavar="DIR",

@@ -212,6 +212,7 @@ def test_help_follows_the_conventions(command: list[str]) -> None:
     assert not re.search(r"<(str|bool|int|path|list\[str\])>|\{\w+\}", text), "typer's type names as metavars"
     assert "``" not in text and "`" not in text, "raw markup"
     assert not re.search(r"--[\w-]+ (TEXT|BOOLEAN|INTEGER|PATH)\b", text)
+    assert not re.search(r"[A-Za-z]-$", text, re.M), "a word (an option, a date) broken at its hyphen"
     paragraphs = [p for p in text.split("\n\n") if not p.lstrip().startswith(("Usage:", "Options:", "Arguments:",
                                                                                "Commands:"))]
     for paragraph in paragraphs:  # prose is reflowed: a line ends short only at the end of its paragraph
