@@ -533,11 +533,12 @@ class StagedDirectory:
         where = _where(target.path, self.option)
         if not target.through:
             try:
-                fd = os.open(staged, os.O_RDONLY)
-                try:
-                    _take_over(fd, target.path, where)
-                finally:
-                    os.close(fd)
+                if os.path.lexists(target.path):  # a new name keeps the umask's mode the file was made with
+                    fd = os.open(staged, os.O_RDONLY)
+                    try:
+                        _take_over(fd, target.path, where)
+                    finally:
+                        os.close(fd)
                 os.replace(staged, target.path)
                 return
             except OSError as error:
