@@ -5,8 +5,9 @@ its route events, the Dagtekening of the messages built from it and the day they
 answered. :func:`run_demo` plays it with the same functions the commands use — map and
 build (``ijw build``), validate (``ijw validate``), answer (``ijw respond``), record
 (``ijw ledger``), report (``ijw ledger report``) — and :func:`render_account` tells what
-happened. Everything is written to a staging directory first and moved into place at the
-end, so a failed demo leaves nothing behind.
+happened. Everything is written to a staging directory of ours first and moved into place
+at the end (a new directory appears whole, by one rename), so a failed demo leaves nothing
+behind.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ijw_gateway.errors import DataError, MappingError, UsageError
-from ijw_gateway.files import write_bytes_atomic
+from ijw_gateway.files import remove_stale_temporaries, staging_directory, write_bytes_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.codelists import REDEN_AFWIJZING_VERZOEK
@@ -168,24 +169,49 @@ class DemoResult:
 
 # --------------------------------------------------------------------------- the run
 def _target(directory: Path | None) -> Path:
+    """The demo's directory: a new temporary one, or ``--dir`` (a link to a directory is followed)
+    when it is new, empty, or holds only an earlier demo's output (real files, no links)."""
     if directory is None:
-        return Path(tempfile.mkdtemp(prefix="ijw-demo-"))
+        try:
+            return Path(tempfile.mkdtemp(prefix="ijw-demo-"))
+        except OSError as error:
+            raise UsageError(f"cannot create a directory for the demo in {tempfile.gettempdir()} "
+                             f"({error.strerror or error}); give one with --dir") from None
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"--dir {directory}: is a file (expected a directory for the demo's output)")
     if directory.is_dir():
-        others = sorted(p.name for p in directory.iterdir() if p.name not in OUTPUTS)
+        directory = directory.resolve()
+        remove_stale_temporaries(directory)  # a killed demo's staging directory
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError as error:
+            raise UsageError(f"--dir {directory}: cannot be read ({error.strerror or error})") from None
+        others = [p.name for p in entries if p.name not in OUTPUTS]
         if others:
             raise UsageError(
                 f"--dir {directory}: holds other files ({', '.join(others[:3])}); give a new or empty directory "
                 "(a directory with only an earlier demo's output is reused)"
             )
+        for old in entries:
+            expected = old.is_dir() if old.name == "berichten" else old.is_file()
+            if old.is_symlink() or not expected:
+                raise UsageError(f"--dir {directory}: {old.name} is not an earlier demo's (a link, or not a "
+                                 f"{'directory' if old.name == 'berichten' else 'file'}); give a new or empty "
+                                 "directory")
+    elif directory.is_symlink():
+        raise UsageError(f"--dir {directory}: is a symbolic link to nothing (expected a directory)")
     elif not directory.parent.is_dir():
         raise UsageError(f"--dir {directory}: its parent directory does not exist")
     return directory
 
 
 def _move_into_place(stage: Path, target: Path) -> None:
-    target.mkdir(exist_ok=True)
+    """The staged outputs into ``target``: the whole staging directory renamed to a new ``target``,
+    or each output replacing an earlier demo's."""
+    if not target.exists():
+        os.replace(stage, target)
+        os.chmod(target, 0o777 & ~_umask())
+        return
     for name in OUTPUTS:
         old = target / name
         if old.is_dir():
@@ -193,6 +219,12 @@ def _move_into_place(stage: Path, target: Path) -> None:
         else:
             old.unlink(missing_ok=True)
         os.replace(stage / name, old)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def run_demo(directory: Path | None = None, scenario: Path | None = None, today: date | None = None) -> DemoResult:
@@ -203,10 +235,14 @@ def run_demo(directory: Path | None = None, scenario: Path | None = None, today:
         raise UsageError(f"--today {day}: the demo's story runs until {story.today}; give that day or a later one")
     target = _target(directory)
     started = time.perf_counter()
-    stage = Path(tempfile.mkdtemp(prefix=".ijw-demo-", dir=target.parent if directory is not None else target))
+    stage = staging_directory(target if target.exists() else target.parent, f"--dir {target}")
     try:
         built, answered, deadlines, counts = _play(story, stage, day)
         _move_into_place(stage, target)
+    except BaseException:
+        if directory is None:
+            shutil.rmtree(target, ignore_errors=True)  # the new temporary directory, empty but for the stage
+        raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result = DemoResult(target, day, built, answered, deadlines, counts, time.perf_counter() - started)

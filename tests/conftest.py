@@ -6,6 +6,7 @@ is a failure, so CI can never pass without checking against the official XSDs.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ REFERENCE = Path(os.environ.get("IJW_REFERENCE", ROOT.parent / "shared" / "refer
 OFFICIAL_XSD = REFERENCE / "ijw-3.2" / "xsd"
 OFFICIAL_EXAMPLES = REFERENCE / "ijw-3.2" / "berichten"
 
+
+# The user's own data (the contracts `ijw productcodes import` writes, laid over the shipped data) of
+# whoever runs the tests must not change what they see: each test process gets an empty one.
+os.environ["IJW_DATA_DIR"] = tempfile.mkdtemp(prefix="ijw-test-data-")
 
 settings.register_profile("fuzz", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 

@@ -8,14 +8,19 @@ from typing import Any
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import open_ledger, parse_date
+from ijw_gateway.cli.options import LEDGER_HELP, ledger_option, open_ledger, parse_date
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import ensure_directory, write_all_atomic
+from ijw_gateway.files import output_directory, write_all_atomic
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codec import to_xml
+from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
+from ijw_gateway.words import plural
 
 log = get_logger(__name__)
+
+PRODUCTCODES_HELP = ("Other product data: a productcodes directory, or one that holds only contracten/ (what "
+                     "'ijw productcodes import --dest' writes), laid over the shipped data.")
 
 
 def _catalog(productcodes: Path | None):  # type: ignore[no-untyped-def]
@@ -26,10 +31,10 @@ def _catalog(productcodes: Path | None):  # type: ignore[no-untyped-def]
 
 @app.command("map")
 def map_command(
-    bepaling: Path = typer.Argument(..., help="The bepaling file (YAML or JSON)."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    bepaling: Path = typer.Argument(..., metavar="BEPALING", help="The bepaling file (YAML or JSON)."),
+    output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The output's format."),
     all_regions: bool = typer.Option(False, "--all-regions", help="Map the bepaling in each of the seven regions."),
-    productcodes: Path | None = typer.Option(None, "--productcodes", help="Other contract data (a productcodes dir)."),
+    productcodes: Path | None = typer.Option(None, "--productcodes", metavar="DIR", help=PRODUCTCODES_HELP),
 ) -> int:
     """Show how each hulp line maps to the responsible region's contract; exit 1 if one cannot be built.
 
@@ -122,21 +127,23 @@ def _line_text(line: object, indent: str = "") -> str:
 
 @app.command()
 def build(
-    bepaling: Path = typer.Argument(..., help="The bepaling file (YAML or JSON)."),
-    route: str | None = typer.Option(None, "--route", help="301 or 315 (default: the file's route)."),
-    out: Path = typer.Option(Path("."), "--out", help="Directory for the messages."),
-    dagtekening: str | None = typer.Option(None, "--dagtekening", help="The messages' Dagtekening (default today)."),
-    productcodes: Path | None = typer.Option(None, "--productcodes", help="Other contract data (a productcodes dir)."),
-    ledger: str | None = typer.Option(
-        None, "--ledger", help="Number the toewijzingen from this ledger's counter and record the messages (URL)."
-    ),
+    bepaling: Path = typer.Argument(..., metavar="BEPALING", help="The bepaling file (YAML or JSON)."),
+    route: str | None = typer.Option(None, "--route", metavar="[301|315]", help="The route (default: the file's)."),
+    out: Path = typer.Option(Path("."), "--out", metavar="DIR",
+                             help="The directory for the messages (default: the current directory)."),
+    dagtekening: str | None = typer.Option(None, "--dagtekening", metavar="DATE",
+                                           help="The messages' Dagtekening, YYYY-MM-DD (default today)."),
+    productcodes: Path | None = typer.Option(None, "--productcodes", metavar="DIR", help=PRODUCTCODES_HELP),
+    ledger: str | None = ledger_option(LEDGER_HELP["build"]),
 ) -> int:
     """Write the JW301s (route 301) or JW315s (route 315) of a bepaling; nothing is written if any fails.
 
-    With ``--ledger`` the ToewijzingNummers come from the gemeente's counter in the ledger
-    (the same line gets the same number again), the case is opened when it is not yet (at
-    the bepaling's vastgesteld_op) and the messages are recorded as sent; when recording
-    fails, the files are removed again.
+    One JW301 goes from the gemeente to each provider, one JW315 from each provider to the
+    gemeente; each line printed names the file, its message and how many products it holds.
+    With --ledger the ToewijzingNummers come from the gemeente's counter in the ledger (the
+    same line gets the same number again), the case is opened when it is not yet (at the
+    bepaling's vastgesteld_op) and the messages are recorded as sent; when recording fails,
+    the files are removed again.
     """
     from ijw_gateway.tussentaal import Bepaling
     from ijw_gateway.workflows.build import build as build_messages
@@ -150,7 +157,7 @@ def build(
         book = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
         counter = book.toewijzingnummer if book is not None else None
         messages = build_messages(bep, route=route, dagtekening=day, catalog=catalog, toewijzingnummer=counter)
-        ensure_directory(out, "--out")
+        stack.enter_context(output_directory(out, "--out"))
         written = _write_all(out, bep.kenmerk, messages)
         if book is not None:
             try:
@@ -159,8 +166,9 @@ def build(
                 for path in written:
                     path.unlink(missing_ok=True)
                 raise
-    for path in written:
-        typer.echo(str(path))
+    for path, message in zip(written, messages, strict=True):
+        typer.echo(f"{path}: {_describe(message)}")
+    typer.echo(f"wrote {plural(len(written), 'message')} for {bep.kenmerk} to {out}")
     if book is not None:
         recorded = sum(r.status == "recorded" for r in results)
         typer.echo(f"ledger: case {bep.kenmerk}, {recorded} of {len(results)} messages newly recorded")
@@ -169,6 +177,20 @@ def build(
                 typer.echo(f"ledger: {result.berichttype} {result.identificatie}: {result.detail}")
     log.info("built", route=route or bep.route, messages=len(written), ledger=book is not None)
     return 0
+
+
+def _describe(message: IjwModel) -> str:
+    """``JW315 from 42420001 to gemeente 0200, 2 products``."""
+    header = message.Header  # type: ignore[attr-defined]
+    naam = berichttype_of(message).naam
+    client = message.Client  # type: ignore[attr-defined]
+    producten = client.AangevraagdeProducten.AangevraagdProduct if naam == "JW315" else (
+        client.ToegewezenProducten.ToegewezenProduct)
+    if naam == "JW315":
+        route = f"from aanbieder {header.Afzender} to gemeente {header.Ontvanger}"
+    else:
+        route = f"from gemeente {header.Afzender} to aanbieder {header.Ontvanger}"
+    return f"{naam} {route}, {plural(len(producten), 'product')}"
 
 
 def _write_all(out: Path, kenmerk: str, messages: list[IjwModel]) -> list[Path]:

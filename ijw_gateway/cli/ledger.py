@@ -1,7 +1,7 @@
 """``ijw ledger open|record|ingest|status``: the case ledger and its deadlines.
 
-The database is ``--db URL`` (on ``ijw ledger`` or on each command), else env ``IJW_DB``,
-else ``sqlite:///ijw-ledger.db``. Exit codes: 0 done; 1 invalid or unlinkable messages
+The database is ``--ledger URL`` (or ``--db URL``, on ``ijw ledger`` or on each command), else
+env ``IJW_DB``, else ``sqlite:///ijw-ledger.db``. Exit codes: 0 done; 1 invalid or unlinkable messages
 (ingest) or overdue deadlines with ``--fail-on-overdue`` (status); 2 could not run.
 """
 
@@ -15,10 +15,11 @@ from typing import Any
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import check_date_range, parse_date
+from ijw_gateway.cli.options import LEDGER_HELP, check_date_range, ledger_option, parse_date
 from ijw_gateway.errors import UsageError
-from ijw_gateway.ledger.facts import AMSTERDAM, local_date
+from ijw_gateway.ledger.facts import AMSTERDAM, EVENTS, local_date
 from ijw_gateway.logging import get_logger
+from ijw_gateway.words import plural
 
 log = get_logger(__name__)
 
@@ -29,13 +30,10 @@ ledger_app = typer.Typer(
 )
 app.add_typer(ledger_app, name="ledger")
 
-_DB_HELP = "Ledger database URL (sqlite:///FILE or postgresql+psycopg://…); default env IJW_DB or sqlite:///ijw-ledger.db."
-
-
 @ledger_app.callback()
 def _ledger_options(
     ctx: typer.Context,
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    db: str | None = ledger_option(LEDGER_HELP["ledger"]),
 ) -> None:
     ctx.obj = {"db": db}
 
@@ -62,7 +60,8 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
 
 
 def _ledger(ctx: typer.Context, db: str | None, *, must_exist: bool = False) -> Any:
-    """The ledger; with ``must_exist`` (status, report: they only read) a missing SQLite file is an error."""
+    """The ledger; with ``must_exist`` (status, report: they only read) a missing SQLite file is an
+    error, and the ledger is opened for reading only (so a ledger in a read-only directory works)."""
     from ijw_gateway.ledger.ledger import Ledger, ledger_url
 
     url = ledger_url(db or ((ctx.obj or {}).get("db") if ctx.obj else None))
@@ -70,21 +69,26 @@ def _ledger(ctx: typer.Context, db: str | None, *, must_exist: bool = False) -> 
         database = url.removeprefix("sqlite:///").partition("?")[0]
         if database and database != ":memory:" and not Path(database).expanduser().exists():
             raise UsageError(
-                f"--db {url}: there is no ledger at {database} "
-                "(expected an existing ledger; `ijw ledger open BEPALING` creates one)"
+                f"--ledger {url}: there is no ledger at {database} "
+                "(expected an existing ledger; 'ijw ledger open BEPALING' creates one)"
             )
-    return Ledger(url)
+    return Ledger(url, read_only=must_exist)
 
 
 def _db_option() -> Any:
-    return typer.Option(None, "--db", help=_DB_HELP)
+    return ledger_option(LEDGER_HELP["ledger"])
+
+
+_AT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM (Amsterdam time unless it has an offset)"  # first: kept on one line
 
 
 @ledger_app.command("open")
 def open_case(
     ctx: typer.Context,
-    bepaling: str = typer.Argument(..., help="The bepaling file (YAML or JSON); its kenmerk is the case id."),
-    at: str | None = typer.Option(None, "--at", help="The voorgenomen bepaling, YYYY-MM-DD[THH:MM] (default now)."),
+    bepaling: str = typer.Argument(..., metavar="BEPALING",
+                                   help="The bepaling file (YAML or JSON); its kenmerk is the case id."),
+    at: str | None = typer.Option(None, "--at", metavar="DATETIME",
+                                  help=f"{_AT}: the voorgenomen bepaling (default now)."),
     db: str | None = _db_option(),
 ) -> None:
     """Open the case of a bepaling; step 1 counts from this moment."""
@@ -102,12 +106,16 @@ def open_case(
 @ledger_app.command("record")
 def record(
     ctx: typer.Context,
-    case: str = typer.Argument(..., help="The case id (the bepaling's kenmerk)."),
-    event: str = typer.Argument(..., help="overleg, bepaling_vastgesteld, bepaling_verstuurd, … (see --help)."),
-    at: str | None = typer.Option(None, "--at", help="When it happened, YYYY-MM-DD[THH:MM] (default now)."),
+    case: str = typer.Argument(..., metavar="CASE", help="The case id (the bepaling's kenmerk)."),
+    event: str = typer.Argument(..., metavar="EVENT", help=f"One of: {', '.join(EVENTS)}."),
+    at: str | None = typer.Option(None, "--at", metavar="DATETIME", help=f"{_AT}: when it happened (default now)."),
     db: str | None = _db_option(),
 ) -> None:
-    """Record a route event that is not a message (overleg, bepaling_verstuurd, ret_aangemeld, afgesloten, …)."""
+    """Record a route event that is not a message (the events are listed under EVENT).
+
+    overleg marks step 1 done; bepaling_ontvangen is the day the LTM or the provider received
+    the bepaling, when that differs from the day it was sent.
+    """
     moment = parse_moment(at, "--at")
     with _ledger(ctx, db) as ledger:
         result = ledger.record(case, event, at=moment)
@@ -120,13 +128,19 @@ def record(
 @ledger_app.command("ingest")
 def ingest(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(..., help="Message files or directories (searched for *.xml)."),
-    direction: str = typer.Option(..., "--direction", help="sent or received (from the ledger owner's side)."),
-    at: str | None = typer.Option(None, "--at", help="Sent/received at, YYYY-MM-DD[THH:MM] (default: dagtekening)."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Message files or directories (searched for *.xml)."),
+    direction: str = typer.Option(..., "--direction", metavar="[sent|received]",
+                                  help="Sent or received, from the ledger owner's side."),
+    at: str | None = typer.Option(None, "--at", metavar="DATETIME",
+                                  help=f"{_AT}: when they were sent or received (default: each one's dagtekening)."),
+    output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The report's format."),
     db: str | None = _db_option(),
 ) -> None:
-    """Record message files, each linked to its case; the same message twice changes nothing."""
+    """Record message files, each linked to its case; the same message twice changes nothing.
+
+    Files that are not messages (named pipes, devices, links to nothing) are named as skipped.
+    """
     fmt = _format(output_format, ("text", "json"))
     moment = parse_moment(at, "--at")
     if direction not in ("sent", "received"):
@@ -142,6 +156,9 @@ def ingest(
         typer.echo(json.dumps({"summary": counts, "results": [r.as_dict() for r in results]}, indent=2))
     else:
         for r in results:
+            if r.status == "skipped":
+                typer.echo(f"{r.status:<9} {r.source}: {r.detail}")
+                continue
             what = f"{r.berichttype} {r.identificatie}" if r.berichttype else "message"
             line = f"{r.status:<9} {r.source}: {what}"
             if r.case:
@@ -149,7 +166,7 @@ def ingest(
             if r.detail:
                 line += f" — {r.detail}"
             typer.echo(line)
-        typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+        typer.echo(f"{plural(len(results), 'file')}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     if any(not r.ok for r in results):
         raise typer.Exit(1)
 
@@ -157,11 +174,13 @@ def ingest(
 @ledger_app.command("status")
 def status(
     ctx: typer.Context,
-    case: str | None = typer.Option(None, "--case", help="Only this case."),
+    case: str | None = typer.Option(None, "--case", metavar="CASE", help="Only this case."),
     overdue: bool = typer.Option(False, "--overdue", help="Only overdue deadlines."),
-    due_within: int | None = typer.Option(None, "--due-within", help="Only open deadlines due within N werkdagen."),
-    today: str | None = typer.Option(None, "--today", help="The date to judge on, YYYY-MM-DD (default today)."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    due_within: int | None = typer.Option(None, "--due-within", metavar="N",
+                                          help="Only open deadlines due within N werkdagen."),
+    today: str | None = typer.Option(None, "--today", metavar="DATE",
+                                     help="The date to judge on, YYYY-MM-DD (default today)."),
+    output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The report's format."),
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="Exit 1 when a deadline shown is overdue."),
     db: str | None = _db_option(),
 ) -> None:
@@ -202,7 +221,7 @@ def _print_status(day: date, deadlines: list[Any]) -> None:
     for row in [header, *rows]:
         typer.echo("  ".join(str(v).ljust(w) for v, w in zip(row[:-1], widths, strict=True)) + "  " + str(row[-1]))
     overdue = [d for d in deadlines if d.state == "overdue"]
-    typer.echo(f"{len(deadlines)} deadlines on {day.isoformat()}, {len(overdue)} overdue")
+    typer.echo(f"{plural(len(deadlines), 'deadline')} on {day.isoformat()}, {len(overdue)} overdue")
     for d in overdue:
         typer.echo(f"  {d.case} step {d.step} (due {d.due.isoformat()}): {d.escalation}")
 
@@ -210,19 +229,27 @@ def _print_status(day: date, deadlines: list[Any]) -> None:
 @ledger_app.command("report")
 def report(
     ctx: typer.Context,
-    output_format: str = typer.Option("text", "--format", help="text, json or html."),
-    output: str | None = typer.Option(None, "--output", "-o", help="Write the report to this file."),
-    today: str | None = typer.Option(None, "--today", help="The date to judge on, YYYY-MM-DD (default today)."),
+    output_format: str = typer.Option("text", "--format", metavar="[text|json|html]", help="The report's format."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", metavar="FILE",
+        help="Write the report to FILE (whole or not at all) instead of standard output.",
+    ),
+    today: str | None = typer.Option(None, "--today", metavar="DATE",
+                                     help="The date to judge on, YYYY-MM-DD (default today)."),
     db: str | None = _db_option(),
 ) -> None:
-    """Per region, municipality and GI: cases, share of steps on time, median werkdagen per step, overdue cases
-    with the next step of the escalation ladder (html: a self-contained page with charts)."""
-    from pathlib import Path
+    """The monitor report: per region, municipality and GI the cases, steps on time and overdue cases.
 
+    Also the median werkdagen per step and, for each overdue case, the next step of the
+    escalation ladder; --format html gives a self-contained page with charts.
+    """
+    from ijw_gateway.files import atomic_open, output_target
     from ijw_gateway.ledger.report import build_report, render_html, render_text
 
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
+    if output is not None:
+        output_target(output, "--output")  # a report that cannot be written is found before the work
     with _ledger(ctx, db, must_exist=True) as ledger:
         data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar,
                             definitions=ledger.definitions)
@@ -231,17 +258,9 @@ def report(
     else:
         rendered = render_html(data) if fmt == "html" else render_text(data)
     log.info("reported", today=day.isoformat(), format=fmt, characters=len(rendered), to_file=output is not None)
-    if output is None:
+    if output is None or output == "-":
         typer.echo(rendered, nl=False)
         return
-    from ijw_gateway.files import write_bytes_atomic
-
-    if Path(output).is_dir():
-        raise UsageError(f"--output {output}: is a directory (expected a file name)")
-    if not Path(output).parent.is_dir():
-        raise UsageError(f"--output {output}: the directory {Path(output).parent} does not exist")
-    try:
-        write_bytes_atomic(Path(output), rendered.encode("utf-8"))  # whole or not at all
-    except OSError as error:
-        raise UsageError(f"--output {output}: cannot be written ({error.strerror or error})") from None
+    with atomic_open(output, option="--output") as handle:  # whole or not at all
+        handle.write(rendered.encode("utf-8"))
     typer.echo(f"wrote the {fmt} report to {output}")

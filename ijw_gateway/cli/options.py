@@ -1,7 +1,9 @@
 """Parsing of option values shared by the commands, with errors that name the option."""
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import typer
 
 from ijw_gateway.errors import UsageError
 
@@ -35,3 +37,18 @@ def open_ledger(url: str) -> "Ledger":
     from ijw_gateway.ledger.ledger import Ledger
 
     return Ledger(url)
+
+
+LEDGER_HELP = {
+    "validate": "Judge TR056 also against the Identificaties the ledger at URL has seen, and note these.",
+    "respond": "Judge TR056 against the ledger at URL, number the toewijzingen from it, and record every message "
+    "with its answers.",
+    "build": "Number the toewijzingen from the gemeente's counter in the ledger at URL, and record the messages.",
+    "ledger": "The ledger database: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB (default: env IJW_DB, "
+    "else sqlite:///ijw-ledger.db).",
+}
+
+
+def ledger_option(help: str) -> Any:
+    """The ledger URL option, one name on every command: ``--ledger URL`` (``--db URL`` is the same)."""
+    return typer.Option(None, "--ledger", "--db", metavar="URL", help=help)

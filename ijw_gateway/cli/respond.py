@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import open_ledger, parse_date
-from ijw_gateway.files import ensure_directory
+from ijw_gateway.cli.options import LEDGER_HELP, ledger_option, open_ledger, parse_date
+from ijw_gateway.errors import UsageError
+from ijw_gateway.files import output_directory
 from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.validation.batch import BatchOptions, Source, context_for, discover, read_source
@@ -35,25 +36,30 @@ log = get_logger(__name__)
 
 @app.command()
 def respond(
-    messages: list[str] = typer.Argument(..., help="Received message files or directories (or - for stdin)."),
-    out: Path = typer.Option(Path("."), "--out", help="Directory for the answers."),
-    today: str | None = typer.Option(None, "--today", help="The system date (DagtekeningRetour, TR135), YYYY-MM-DD."),
-    ledger: str | None = typer.Option(
-        None, "--ledger", help="Judge TR056 against this ledger, number toewijzingen from it, record everything (URL)."
+    messages: list[str] = typer.Argument(
+        ..., metavar="MESSAGE...", help="Received message files, directories (searched for *.xml), or - for stdin."
     ),
+    out: Path = typer.Option(Path("."), "--out", metavar="DIR",
+                             help="The directory for the answers (default: the current directory)."),
+    today: str | None = typer.Option(None, "--today", metavar="DATE",
+                                     help="The system date (DagtekeningRetour, TR135), YYYY-MM-DD."),
+    ledger: str | None = ledger_option(LEDGER_HELP["respond"]),
 ) -> int:
     """Write the retourbericht for every received message; exit 1 when any was rejected.
 
-    With ``--ledger`` the Identificaties of earlier batches count for TR056, the JW301s
-    of decisions are numbered from the gemeente's counter, and every received message is
-    recorded with the answers to it in one transaction (when it belongs to a case).
+    A valid JW315 also gets the gemeente's decision per product: a JW301, or a JW319. With
+    --ledger the Identificaties of earlier batches count for TR056, the JW301s of decisions
+    are numbered from the gemeente's counter, and every received message is recorded with
+    the answers to it in one transaction (when it belongs to a case).
     """
     options = BatchOptions(today=parse_date(today, "--today"))
-    ensure_directory(out, "--out")
     stdin = sys.stdin.buffer.read() if "-" in messages else None
     sources = discover(messages, stdin)
+    if not sources:
+        raise UsageError("no messages found: the paths name no files and the directories hold no *.xml files")
     rejected = 0
     with ExitStack() as stack:
+        stack.enter_context(output_directory(out, "--out"))
         book = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
         context = replace(context_for(options), seen=SeenIdentificaties(register=book))
         for source in sources:
@@ -91,7 +97,8 @@ def _respond_one(
         outcome = f" (no retourbericht: ijw respond does not answer a {report.bericht})"
     else:
         outcome = " (no retourbericht: not a valid iJw heenbericht; the sender gets these findings instead, IV032)"
-    typer.echo(f"{source.label}: {report.bericht or 'unknown message'} {verdict}{outcome}")
+    what = f"{report.bericht} {verdict}" if report.bericht else f"{verdict}, it could not be read as an iJw message"
+    typer.echo(f"{source.label}: {what}{outcome}")
     if not report.valid:
         for finding in report.findings:
             typer.echo(f"  {describe_finding(finding)}")

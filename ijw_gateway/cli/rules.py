@@ -13,7 +13,7 @@ log = get_logger(__name__)
 
 @app.command()
 def rules(
-    output_format: str = typer.Option("text", "--format", help="text, markdown or json."),
+    output_format: str = typer.Option("text", "--format", metavar="[text|markdown|json]", help="The table's format."),
 ) -> int:
     """List every rule of the regelrapport for our messages: implemented, enforced by the XSD, or why not."""
     import ijw_gateway.validation.rules  # noqa: F401  (registers the rules)

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
-from ijw_gateway.files import NotARegularFile, read_regular_file, xml_files
+from ijw_gateway.files import DanglingLink, NotARegularFile, not_a_message_file, read_regular_file, xml_files
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.ledger.deadlines import Deadline
@@ -69,7 +69,7 @@ INGEST_BATCH = 64
 INGEST_BATCH_SECONDS = 0.5
 #: From this many messages on, ``ingest`` parses in worker processes (prepare.py) while it stores.
 INGEST_PARALLEL_MIN = 32
-IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked"]
+IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked", "skipped"]
 Moment = datetime | date
 _KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
 
@@ -146,7 +146,8 @@ class EventResult:
 class IngestResult:
     """The outcome for one message: ``recorded`` (new), ``duplicate`` (already there, same
     content), ``conflict`` (already there under this identificatie with other content; the
-    first is kept), ``invalid`` (not a valid iJw message) or ``unlinked`` (no case found)."""
+    first is kept), ``invalid`` (not a valid iJw message), ``unlinked`` (no case found) or
+    ``skipped`` (a named pipe, device or dangling link: not a message file, not read)."""
 
     source: str
     status: IngestStatus
@@ -176,7 +177,8 @@ class Ledger:
     ``Ledger()`` uses env ``IJW_DB`` or ``sqlite:///ijw-ledger.db``. The hashing key of
     personal data comes from ``key``/``key_file`` or the environment (see
     :mod:`ijw_gateway.ledger.privacy`). Raises LedgerError when the database cannot be
-    used (unreachable, locked, corrupt, of a newer version, another key).
+    used (unreachable, locked, corrupt, of a newer version, another key). ``read_only=True``
+    (``ledger status``, ``ledger report``) reads without a key, a migration or write access.
     """
 
     def __init__(
@@ -187,15 +189,16 @@ class Ledger:
         key_file: Path | str | None = None,
         calendar: WorkingDayCalendar | None = None,
         definitions: Definitions | None = None,
+        read_only: bool = False,
     ) -> None:
         self.url = ledger_url(url)
         self.calendar = calendar or WorkingDayCalendar()
         self.definitions = definitions or load_definitions()
-        self.engine = connect(self.url)
+        self.engine = connect(self.url, read_only=read_only)
         self._workers: PreparePool[bytes | Path] | None = None
         try:
-            self.revision = ensure_schema(self.engine, self.url)
-            self._hash = self._init_key(key, key_file)
+            self.revision = ensure_schema(self.engine, self.url, read_only=read_only)
+            self._hash = _ReadOnly() if read_only else self._init_key(key, key_file)
         except BaseException:
             self.engine.dispose()
             raise
@@ -417,11 +420,17 @@ class Ledger:
         _check_direction(direction)
         items = [sources] if isinstance(sources, str | Path | bytes | bytearray) else list(sources)
         plan: list[tuple[str, bytes | Path]] = []  # every path is checked before anything is written
+        skipped: list[IngestResult] = []
         for index, item in enumerate(items, start=1):
             if isinstance(item, bytes | bytearray):
                 plan.append((f"<bytes {index}>", bytes(item)))
-            else:
-                plan.extend((str(p), p) for p in _expand(Path(item)))
+                continue
+            for path in _expand(Path(item)):
+                if why := not_a_message_file(path):
+                    skipped.append(IngestResult(source=str(path), status="skipped",
+                                                detail=f"{why}, not a message file, so it is not read"))
+                else:
+                    plan.append((str(path), path))
         results: list[IngestResult | None] = []
         batch: list[tuple[int, str, Prepared]] = []  # (position in results, source, prepared message)
         started = batch_started = time.perf_counter()
@@ -436,7 +445,7 @@ class Ledger:
                 batch, batch_started = [], time.perf_counter()
         if batch:
             self._store_batch(batch, direction, at, results)
-        done = [r for r in results if r is not None]
+        done = skipped + [r for r in results if r is not None]
         counts: dict[str, int] = {}
         for result in done:
             counts[result.status] = counts.get(result.status, 0) + 1
@@ -891,6 +900,13 @@ def _case_info(row: Any, created: bool = False) -> CaseInfo:
     )
 
 
+class _ReadOnly:
+    """The hashing key of a ledger opened for reading only: reading needs none, writing is refused."""
+
+    def __getattr__(self, _name: str) -> Any:
+        raise LedgerError("this ledger was opened for reading only (status, report); open it without read_only")
+
+
 class _Unlinked(Exception):
     def __init__(self, detail: str | None) -> None:
         self.detail = detail
@@ -939,8 +955,8 @@ def _check_direction(direction: str) -> None:
 
 def _expand(path: Path) -> Sequence[Path]:
     if path.is_dir():
-        return [p for p in xml_files(path) if p.is_file()]
-    if not path.is_file():
+        return xml_files(path)
+    if not path.exists() and not path.is_symlink():
         raise UsageError(f"{path}: no such file or directory")
     return [path]
 
@@ -954,6 +970,8 @@ def _read_message(path: Path) -> bytes:
         data = read_regular_file(path, MAX_MESSAGE_BYTES + 1)
     except NotARegularFile:
         raise UsageError(f"{path}: not a regular file (a pipe, device or socket), so it is not read") from None
+    except DanglingLink:
+        raise UsageError(f"{path}: a symbolic link to a file that does not exist, so it is not read") from None
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:

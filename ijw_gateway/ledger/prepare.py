@@ -8,15 +8,12 @@ The BSN never leaves a worker: only its keyed hash does.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from ijw_gateway.errors import MessageError, UsageError
@@ -24,6 +21,7 @@ from ijw_gateway.ledger.extract import MessageInfo, message_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
 from ijw_gateway.validation.validator import ValidationContext, check
+from ijw_gateway.workers import WorkerPool
 
 __all__ = ["PreparePool", "Prepared", "prepare", "prepare_model", "worker_count"]
 
@@ -79,17 +77,9 @@ _HASHER: Hasher | None = None
 _READ: Callable[[Any], bytes] | None = None
 
 
-def _init(hasher: Hasher, read: Callable[[Any], bytes], parent: int) -> None:
+def _init(hasher: Hasher, read: Callable[[Any], bytes]) -> None:
     global _HASHER, _READ
     _HASHER, _READ = hasher, read
-
-    def watch() -> None:  # a parent killed mid-ingest leaves no workers behind
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def _work(content: Any) -> Prepared | str:
@@ -100,29 +90,29 @@ def _work(content: Any) -> Prepared | str:
         return str(error)
 
 
+def _work_window(contents: list[Any]) -> list[Prepared | str]:
+    return [_work(content) for content in contents]
+
+
 class PreparePool(Generic[T]):
-    """Forked workers that read and prepare messages for one Ledger, kept between its ingest calls.
+    """Forked workers that read and prepare messages for one Ledger, kept between its ingest calls
+    (a :class:`~ijw_gateway.workers.WorkerPool`: they die with the parent).
 
     ``read`` gives the bytes of a content (a path, or bytes as they are), UsageError when it
     has none; it runs in the workers.
     """
 
     def __init__(self, hasher: Hasher, workers: int, read: Callable[[T], bytes]) -> None:
-        context = multiprocessing.get_context("fork")
-        gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
-        try:
-            self.pool: Pool = context.Pool(workers, initializer=_init, initargs=(hasher, read, os.getpid()))
-        finally:
-            gc.unfreeze()
+        self.pool = WorkerPool(workers, initializer=_init, initargs=(hasher, read))
         self.workers = workers
 
     def run(self, items: Sequence[tuple[str, T]]) -> Iterator[tuple[str, Prepared | str]]:
         """(source, content) → (source, Prepared or why it is invalid), in order; up to
         IN_FLIGHT windows are parsed ahead of what the caller is storing."""
-        pending: deque[tuple[Sequence[tuple[str, T]], AsyncResult[list[Prepared | str]]]] = deque()
+        pending: deque[tuple[Sequence[tuple[str, T]], Future[list[Prepared | str]]]] = deque()
         for start in range(0, len(items), WINDOW):
             window = items[start:start + WINDOW]
-            pending.append((window, self.pool.map_async(_work, [content for _, content in window], chunksize=WINDOW)))
+            pending.append((window, self.pool.submit(_work_window, [content for _, content in window])))
             if len(pending) >= IN_FLIGHT:
                 yield from _drain(*pending.popleft())
         while pending:
@@ -130,11 +120,10 @@ class PreparePool(Generic[T]):
 
     def close(self) -> None:
         self.pool.terminate()
-        self.pool.join()
 
 
 def _drain(
-    window: Sequence[tuple[str, Any]], result: AsyncResult[list[Prepared | str]]
+    window: Sequence[tuple[str, Any]], result: Future[list[Prepared | str]]
 ) -> Iterator[tuple[str, Prepared | str]]:
-    for (source, _), prepared in zip(window, result.get(), strict=True):
+    for (source, _), prepared in zip(window, result.result(), strict=True):
         yield source, prepared

@@ -31,6 +31,7 @@ from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.ledger.routes import Definitions
 from ijw_gateway.ledger.store import explain
 from ijw_gateway.logging import get_logger
+from ijw_gateway.workers import fork_available, start_process
 
 __all__ = ["PARALLEL_MIN_CASES", "ledger_deadlines", "load_cases"]
 
@@ -206,7 +207,7 @@ def _workers(cases: int) -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not fork_available():
         return 1
     return max(1, min(cores, MAX_WORKERS, cases // (PARALLEL_MIN_CASES // 2)))
 
@@ -251,29 +252,31 @@ def _deadlines(engine: Any, url: str, today: date, calendar: WorkingDayCalendar,
         size = -(-len(ids) // n)
         ranges = [(ids[k], ids[min(k + size, len(ids)) - 1]) for k in range(0, len(ids), size)]
         engine.dispose()  # no pooled connection may be shared with the forked workers
-        context = multiprocessing.get_context("fork")
         children = []
         gc.freeze()  # the workers' garbage collector leaves the parent's objects (and their pages) alone
         try:
             for id_range in ranges[1:]:
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_worker, daemon=True,
-                                          args=(engine, id_range, today, calendar, definitions, keep, send))
-                process.start()
+                receive, send = multiprocessing.Pipe(duplex=False)
+                process = start_process(_worker, engine, id_range, today, calendar, definitions, keep, send)
                 send.close()
                 children.append((process, receive))
         finally:
             gc.unfreeze()
-        parts = [_part(engine, ranges[0], None, today, calendar, definitions, keep)]
-        for process, receive in children:
-            try:
-                status, payload = receive.recv()
-            except EOFError:
-                status, payload = "error", "a worker process ended without an answer"
-            process.join()
-            if status != "ok":
-                raise LedgerError(f"the deadlines of the ledger could not be computed: {payload}")
-            parts.append(payload)
+        try:
+            parts = [_part(engine, ranges[0], None, today, calendar, definitions, keep)]
+            for process, receive in children:
+                try:
+                    status, payload = receive.recv()
+                except EOFError:
+                    status, payload = "error", "a worker process ended without an answer"
+                process.join()
+                if status != "ok":
+                    raise LedgerError(f"the deadlines of the ledger could not be computed: {payload}")
+                parts.append(payload)
+        finally:  # interrupted, or a worker failed: none is left running
+            for process, _ in children:
+                if process.is_alive():
+                    process.terminate()
         log.info("status computed", cases=len(ids), workers=len(ranges))
         return [_as_deadline(item[3]) for item in heapq.merge(*parts, key=lambda item: item[:3])]
     except LedgerError:

@@ -52,13 +52,19 @@ def _known(revision: str) -> bool:
         return False
 
 
-def ensure_schema(engine: Engine, url: str) -> str:
-    """Bring the ledger at ``url`` to the current schema; returns the revision."""
+def ensure_schema(engine: Engine, url: str, *, read_only: bool = False) -> str:
+    """Bring the ledger at ``url`` to the current schema; returns the revision. ``read_only``:
+    migrate nothing; a ledger not at the current schema is a LedgerError."""
     head = head_revision()
     with transaction(engine, url) as connection:
         current = current_revision(connection)
         if current == head:
             return head
+        if read_only:
+            raise LedgerError(
+                f"the ledger {describe_url(url)} is not an ijw ledger of this version (schema {current or 'none'}, "
+                f"expected {head}); open it for writing once (ijw ledger open) to migrate it"
+            )
         lock_for_migration(connection)
         current = current_revision(connection)  # another process may have migrated meanwhile
         if current == head:

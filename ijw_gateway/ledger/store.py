@@ -13,6 +13,7 @@ and message contents not at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -257,8 +258,45 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def connect(url: str) -> Engine:
-    """An engine for ``url`` with the ledger's settings; LedgerError when the URL cannot be used."""
+def _sqlite_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_read_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no write lock
+
+
+def _sqlite_reader(database: Path) -> Any:
+    """A read-only connection factory for a SQLite ledger in a directory we cannot write (in one we
+    can, a plain connection reads best: it removes the write-ahead log it made when it closes).
+    With no write-ahead log beside the file (no writer at work), SQLite cannot make its
+    shared-memory file there: the file is then read as it is on disk (``immutable``)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if os.access(database.parent, os.W_OK):
+        return None
+    uri = f"file:{quote(str(database))}?mode=ro"
+    if not database.with_name(database.name + "-wal").exists():
+        uri += "&immutable=1"
+
+    def creator() -> Any:
+        return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+    return creator
+
+
+def connect(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url`` with the ledger's settings; LedgerError when the URL cannot be used.
+
+    ``read_only``: for reading only (``ledger status``, ``ledger report``); a SQLite ledger then
+    needs no write access to its file or directory.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -277,6 +315,10 @@ def connect(url: str) -> Engine:
         if not directory.is_dir():
             raise LedgerError(f"the directory {directory} of the ledger {describe_url(url)} does not exist")
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        reader = _sqlite_reader(Path(database).expanduser().resolve()) if read_only else None
+        if reader is not None:
+            kwargs = {"creator": reader}
+            parsed = make_url("sqlite://")
     else:
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -287,8 +329,8 @@ def connect(url: str) -> Engine:
     except (NoSuchModuleError, ImportError) as error:
         raise LedgerError(f"no database driver for {describe_url(url)}: {error}") from None
     if backend == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "connect", _sqlite_reader_pragmas if read_only else _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_read_begin if read_only else _sqlite_begin)
     return engine
 
 

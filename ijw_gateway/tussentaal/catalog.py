@@ -2,7 +2,8 @@
 
 ``Catalog.load(path)`` reads ``gemeenten.csv``, ``cbs-gemeenten.csv``, ``standaardproductcodes.csv``,
 ``tussentaal.yaml`` and ``contracten/<jaar>/<regio-slug>.yaml`` and refuses inconsistent data with a
-DataError naming file, entry and field. ``default_catalog()`` is the cached shipped catalog.
+DataError naming file, entry and field. ``default_catalog()`` is the cached shipped catalog with
+the user's own data (what ``ijw productcodes import`` wrote) laid over it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import DataError
-from ijw_gateway.resources import data_dir
+from ijw_gateway.resources import data_dir, user_productcodes_dir
 from ijw_gateway.tussentaal.contracts import Contract, ContractProduct, load_contract
 from ijw_gateway.tussentaal.gemeenten import (
     REGIOS,
@@ -28,6 +29,7 @@ from ijw_gateway.tussentaal.standaardlijst import StandaardProduct, load_standaa
 from ijw_gateway.tussentaal.zorgvormen import KERN_ZORGVORMEN, Tussentaal, Zorgvorm, load_tussentaal
 
 _OUTPUT_EENHEDEN = frozenset({"82", "83"})
+_DATA_FILES = ("gemeenten.csv", "cbs-gemeenten.csv", "standaardproductcodes.csv", "tussentaal.yaml")
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,38 @@ class Catalog:
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, path: Path | str | None = None) -> Catalog:
-        """Load and cross-check a productcodes directory (default: the shipped one)."""
-        root = Path(path) if path is not None else data_dir("productcodes")
+        """Load and cross-check a productcodes directory.
+
+        Default: the shipped one, with the user's own data (:func:`~ijw_gateway.resources.
+        user_productcodes_dir`) laid over it: each data file it has, and each
+        ``contracten/<jaar>/<regio>.yaml``, takes the place of the shipped one. A ``path`` that
+        holds only ``contracten/`` (what ``ijw productcodes import --dest`` makes) is laid over
+        the shipped data the same way.
+        """
+        shipped = data_dir("productcodes")
+        overlay: Path | None
+        if path is None:
+            root, overlay = shipped, user_productcodes_dir()
+        elif (Path(path) / "contracten").is_dir() and not any((Path(path) / name).exists() for name in _DATA_FILES):
+            root, overlay = shipped, Path(path)
+        else:
+            root, overlay = Path(path), None
         if not root.is_dir():
             raise DataError(f"{root}: not a productcodes directory (expected a directory with gemeenten.csv, "
-                            "tussentaal.yaml and contracten/)")
-        gemeenten = load_gemeenten(root / "gemeenten.csv")
-        cbs = CbsLijst(load_cbs(root / "cbs-gemeenten.csv"))
-        standaard = load_standaardlijst(root / "standaardproductcodes.csv")
-        tussentaal = load_tussentaal(root / "tussentaal.yaml")
-        contracten: list[tuple[Path, Contract]] = []
-        for file in sorted((root / "contracten").glob("*/*.y*ml")):
-            contracten.append((file, load_contract(file)))
+                            "tussentaal.yaml and contracten/, or one with only contracten/)")
+
+        def file(name: str) -> Path:
+            own = overlay / name if overlay is not None else None
+            return own if own is not None and own.is_file() else root / name
+
+        gemeenten = load_gemeenten(file("gemeenten.csv"))
+        cbs = CbsLijst(load_cbs(file("cbs-gemeenten.csv")))
+        standaard = load_standaardlijst(file("standaardproductcodes.csv"))
+        tussentaal = load_tussentaal(file("tussentaal.yaml"))
+        files = {(f.parent.name, f.stem): f for f in sorted((root / "contracten").glob("*/*.y*ml"))}
+        if overlay is not None:
+            files.update({(f.parent.name, f.stem): f for f in sorted((overlay / "contracten").glob("*/*.y*ml"))})
+        contracten: list[tuple[Path, Contract]] = [(file, load_contract(file)) for _, file in sorted(files.items())]
         catalog = cls(root=root, gemeenten=gemeenten, cbs=cbs, standaardlijst=standaard,
                       tussentaal=tussentaal, contracten=[c for _, c in contracten])
         catalog._check(contracten)

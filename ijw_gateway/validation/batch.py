@@ -7,25 +7,26 @@ the batch; a file that cannot be read becomes a finding and the batch goes on.
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
+from ijw_gateway.files import DanglingLink, NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
 from ijw_gateway.messages import safexml
 from ijw_gateway.messages.codec import to_xml
-from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.messages.registry import RETOUR_OF, berichttype_of
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
-from ijw_gateway.validation.retour import build_retour
+from ijw_gateway.validation.retour import RetourKop, build_retour, header_only_retour, no_retour, retour_kop
 from ijw_gateway.validation.validator import (
     IdentificatieRegister,
     SeenIdentificaties,
     ValidationContext,
     check,
 )
+from ijw_gateway.workers import WorkerPool
 
 STDIN = "-"
 
@@ -88,6 +89,8 @@ def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport
         data = read_regular_file(source.path, limits.max_bytes + 1)
     except NotARegularFile:
         return _unreadable(source.label, "this is not a regular file (a pipe, device or socket), so it is not read")
+    except DanglingLink:
+        return _unreadable(source.label, "this is a symbolic link to a file that does not exist, so it is not read")
     except FileNotFoundError:
         return _unreadable(source.label, "the file disappeared before it could be read")
     except IsADirectoryError:
@@ -102,14 +105,35 @@ def read_source(source: Source, limits: safexml.Limits) -> bytes | MessageReport
 
 
 def validate_source(source: Source, options: BatchOptions) -> MessageReport:
+    return _validate_one(source, options).report
+
+
+_UNREAD = "it could not be read as a message"
+
+
+@dataclass(frozen=True)
+class _Validated:
+    """What a worker sends back for one message (small and picklable: never the tree or the bytes)."""
+
+    report: MessageReport
+    no_retour: str | None = None
+    """With a retour_dir: why no retourbericht was written; None when one was."""
+    kop: RetourKop | None = None
+    """With a retour_dir: what rewriting the retourbericht takes, should TR056 find a duplicate."""
+
+
+def _validate_one(source: Source, options: BatchOptions) -> _Validated:
     data = read_source(source, options.limits)
     if isinstance(data, MessageReport):
-        return data
+        return _Validated(data, _UNREAD)
     context = context_for(options)
     checked = check(data, context, file=source.label)
-    if options.retour_dir is not None:
-        write_retour(checked, context.system_date, options.retour_dir, _stem(source))
-    return checked.report
+    if options.retour_dir is None:
+        return _Validated(checked.report)
+    written = write_retour(checked, context.system_date, options.retour_dir, _stem(source))
+    if written is None:
+        return _Validated(checked.report, no_retour(checked) or _UNREAD)
+    return _Validated(checked.report, kop=retour_kop(checked, context.system_date))
 
 
 def _stem(source: Source) -> str:
@@ -136,8 +160,28 @@ def context_for(options: BatchOptions) -> ValidationContext:
     return context
 
 
-def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[MessageReport]:
-    return [validate_source(source, options) for source in sources]
+def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[_Validated]:
+    return [_validate_one(source, options) for source in sources]
+
+
+@dataclass
+class RetourAccount:
+    """What ``--retour-dir`` wrote, and which messages got no retourbericht and why (the first
+    :data:`NAMED` of them by name, the rest counted)."""
+
+    written: int = 0
+    without: int = 0
+    named: list[tuple[str, str]] = field(default_factory=list)
+
+    NAMED = 20
+
+    def add(self, label: str, reason: str | None) -> None:
+        if reason is None:
+            self.written += 1
+            return
+        self.without += 1
+        if len(self.named) < self.NAMED:
+            self.named.append((label, reason))
 
 
 SERIAL_BELOW = 64
@@ -149,43 +193,46 @@ def run(
     options: BatchOptions,
     workers: int | None = None,
     register: IdentificatieRegister | None = None,
+    account: RetourAccount | None = None,
 ) -> Iterator[MessageReport]:
     """Validate ``sources`` in order with ``workers`` processes (default: every core).
 
     TR056 (Identificatie unique per sender and message type) is judged here, in input
     order, over the whole batch and, with a ``register`` (the ledger), against earlier
-    batches; a duplicate's retourbericht is rewritten to carry 9056.
+    batches; a duplicate's retourbericht is rewritten to carry 9056 from what its worker
+    sent along (the message is not read or validated again). With a retour_dir,
+    ``account`` learns which messages got a retourbericht.
     """
     seen = SeenIdentificaties(register=register)
     if register is not None and not options.digests:
         options = replace(options, digests=True)
-    for source, report in zip(sources, _validate_all(sources, options, workers), strict=True):
-        judged = seen.check(report)
-        if judged is not report and options.retour_dir is not None:
-            _rewrite_retour(source, options, seen)
+    for source, validated in zip(sources, _validate_all(sources, options, workers), strict=True):
+        if account is not None and options.retour_dir is not None:
+            account.add(source.label, validated.no_retour)
+        judged = seen.check(validated.report)
+        if judged is not validated.report and options.retour_dir is not None and validated.kop is not None:
+            _rewrite_retour(validated.kop, judged, options.retour_dir, _stem(source))
         yield judged
 
 
-def _rewrite_retour(source: Source, options: BatchOptions, seen: SeenIdentificaties) -> None:
-    data = read_source(source, options.limits)
-    if isinstance(data, MessageReport):
-        return
-    context = replace(options.context(), seen=SeenIdentificaties(set(seen.keys), seen.register))
-    checked = check(data, context, file=source.label)
-    write_retour(checked, context.system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
+def _rewrite_retour(kop: RetourKop, judged: MessageReport, directory: Path, stem: str) -> None:
+    """The retourbericht of a TR056 duplicate: a Header with 9056 (or 0001), as IV028 says."""
+    retour = header_only_retour(kop, judged.findings)
+    assert retour is not None  # a TR056 finding is in the Header
+    write_bytes_atomic(directory / f"{stem}-{RETOUR_OF[kop.bericht].naam}.xml", to_xml(retour))
 
 
-def _validate_all(sources: list[Source], options: BatchOptions, workers: int | None) -> Iterator[MessageReport]:
+def _validate_all(sources: list[Source], options: BatchOptions, workers: int | None) -> Iterator[_Validated]:
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")
     if workers == 1 or len(sources) < SERIAL_BELOW:
         for source in sources:
-            yield validate_source(source, options)
+            yield _validate_one(source, options)
         return
     size = max(1, min(128, len(sources) // (workers * 8)))
-    in_flight: deque[Future[list[MessageReport]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    in_flight: deque[Future[list[_Validated]]] = deque()
+    with WorkerPool(workers) as pool:
         for start in range(0, len(sources), size):
             in_flight.append(pool.submit(_validate_chunk, sources[start : start + size], options))
             if len(in_flight) >= workers * 4:  # a bounded window keeps memory flat

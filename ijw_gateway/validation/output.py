@@ -6,15 +6,11 @@ that the summary can come first without holding the batch in memory.
 
 import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from ijw_gateway.errors import UsageError
-from ijw_gateway.files import atomic_open, remove_stale_temporaries
 from ijw_gateway.validation.findings import Finding, MessageReport
+from ijw_gateway.words import plural
 
 OutputFormat = Literal["text", "json", "junit"]
 
@@ -34,6 +30,15 @@ class Summary:
 
     def as_json(self) -> dict[str, int]:
         return {"files": self.files, "valid": self.valid, "invalid": self.invalid}
+
+
+def verdict(report: MessageReport) -> str:
+    """``JW301 is invalid``, ``JW315 is valid, with warnings``, or why the type could not be told."""
+    if report.bericht is None:
+        return "invalid; it could not be read as an iJw message" if not report.valid else "valid"
+    if not report.valid:
+        return f"{report.bericht} is invalid"
+    return f"{report.bericht} is valid, with warnings" if report.findings else f"{report.bericht} is valid"
 
 
 def describe_finding(finding: Finding) -> str:
@@ -71,8 +76,7 @@ class ReportWriter:
     def _text(self, report: MessageReport) -> None:
         if not report.findings:
             return
-        verdict = "valid" if report.valid else "invalid"
-        self.stream.write(f"{report.file}: {report.bericht or 'unknown message'} {verdict}\n")
+        self.stream.write(f"{report.file}: {verdict(report)}\n")
         for finding in report.findings:
             self.stream.write(f"  {describe_finding(finding)}\n")
 
@@ -94,7 +98,7 @@ class ReportWriter:
     def finish(self) -> None:
         counts = self.summary
         if self.format == "text":
-            self.stream.write(f"{counts.files} files: {counts.valid} valid, {counts.invalid} invalid\n")
+            self.stream.write(f"{plural(counts.files, 'file')}: {counts.valid} valid, {counts.invalid} invalid\n")
             return
         assert self._spool is not None
         self._spool.seek(0)
@@ -117,15 +121,3 @@ def _copy(source: IO[str], target: IO[str]) -> None:
     while chunk := source.read(1 << 16):
         target.write(chunk)
 
-
-@contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """A file that appears at ``path`` complete, or not at all (temp file + rename)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"--output {path}: is a directory (expected a file name)")
-    if not directory.is_dir():
-        raise UsageError(f"--output {path}: the directory {directory} does not exist")
-    remove_stale_temporaries(directory)  # a killed run's report in progress
-    with atomic_open(path, text=True, option="--output") as handle:
-        yield handle

@@ -12,13 +12,14 @@
 The retour models subclass the heen models, so the copy is a walk over the layout.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ijw_gateway import __version__
 from ijw_gateway.messages.identificatie import identificatie
 from ijw_gateway.messages.layout import elements
-from ijw_gateway.messages.registry import RETOUR_OF, Berichttype
+from ijw_gateway.messages.registry import BERICHTTYPEN, RETOUR_OF
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, Finding
@@ -82,44 +83,97 @@ def _copy(model: IjwModel, retour_cls: type[IjwModel], path: str, prefix: str, c
     return data
 
 
-def build_retour(checked: CheckedMessage, today: date) -> IjwModel | None:
-    """The retourbericht on a validated heenbericht, or None when the standard sends none."""
+def no_retour(checked: CheckedMessage) -> str | None:
+    """Why the standard sends no retourbericht on ``checked``, in words; None when it sends one."""
     berichttype = checked.berichttype
-    if berichttype is None or berichttype.naam not in RETOUR_OF or not checked.xsd_valid:
-        return None
-    message = checked.model
-    if message is None:
-        return None
-    retour_type: Berichttype = RETOUR_OF[berichttype.naam]
-    retour_model = retour_type.model
-    header_cls = retour_model.model_fields["Header"].annotation
-    if "IdentificatieRetour" not in header_cls.model_fields:  # type: ignore[union-attr]
-        return None  # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
-    prefix = berichttype.namespace.prefix
-    root_path = f"/{prefix}:Bericht"
-    header_path = f"{root_path}/{prefix}:Header"
-    errors = _errors(checked.report.findings)
+    if berichttype is None:
+        return "it is not an iJw message of a type we know, so there is nothing to answer"
+    if not checked.xsd_valid:
+        return "it failed its XSD (controleniveau 1), so the sender gets its findings instead (IV032)"
+    if berichttype.heenbericht is not None:
+        return f"it is itself a retourbericht (a {berichttype.naam} answers a {berichttype.heenbericht})"
+    if berichttype.naam not in RETOUR_OF:
+        return f"the standard answers a {berichttype.naam} with no retourbericht"
+    answer = RETOUR_OF[berichttype.naam]
+    if "IdentificatieRetour" not in answer.model.model_fields["Header"].annotation.model_fields:  # type: ignore[union-attr]
+        # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
+        return f"a {berichttype.naam} is answered with a {answer.naam} decision, not a retourbericht"
+    if checked.model is None:
+        return "it holds a value ijw-gateway cannot represent (a date before year 1 or after 9999)"
+    return None
 
-    header: dict[str, Any] = dict(message.Header)  # type: ignore[attr-defined]
+
+@dataclass(frozen=True)
+class RetourKop:
+    """What a retourbericht with only a Header needs of its heenbericht (small, picklable).
+
+    A batch judges TR056 after the workers have written the retourberichten; a duplicate's
+    retour is then rewritten from this, without reading or validating the message again.
+    """
+
+    bericht: str
+    """The heenbericht's type (JW301, …)."""
+    header: dict[str, Any]
+    """The retour Header's fields taken from the heenbericht, with IdentificatieRetour and DagtekeningRetour."""
+
+
+def retour_kop(checked: CheckedMessage, today: date) -> RetourKop | None:
+    """The :class:`RetourKop` of ``checked``, or None when the standard sends it no retourbericht."""
+    if no_retour(checked) is not None:
+        return None
+    assert checked.berichttype is not None and checked.model is not None
+    header: dict[str, Any] = dict(checked.model.Header)  # type: ignore[attr-defined]
     header.pop("BerichtCode")
     header.update(IdentificatieRetour=identificatie(checked.data), DagtekeningRetour=today)
+    return RetourKop(checked.berichttype.naam, header)
 
-    def header_only(codes: list[str] | None, xslt: bool = False) -> IjwModel:
-        fields = dict(header)
-        if xslt:
-            fields["XsltVersie"] = XSLT_VERSIE
-        if codes:
-            fields["RetourCodes"] = {"RetourCode": codes}
-        return retour_model.model_validate({"Header": header_cls.model_validate(fields)})
 
+def _header_codes(kop: RetourKop, errors: list[Finding]) -> tuple[list[str] | None, bool] | None:
+    """(RetourCodes, with XsltVersie) when the retour is a Header only (IV028/IV032), else None."""
     if not errors:
-        return header_only(None)
+        return None, False
     if any(f.retourcode == RETOURCODE_TECHNISCH for f in errors):
-        return header_only([RETOURCODE_TECHNISCH], xslt=True)
+        return [RETOURCODE_TECHNISCH], True
+    prefix = BERICHTTYPEN[kop.bericht].namespace.prefix
+    header_path = f"/{prefix}:Bericht/{prefix}:Header"
     in_header = [f for f in errors if f.path and f.path.startswith(header_path)]
     if in_header:
-        return header_only(sorted({f.retourcode for f in in_header}))
+        return sorted({f.retourcode for f in in_header}), False
+    return None
 
+
+def header_only_retour(kop: RetourKop, findings: list[Finding]) -> IjwModel | None:
+    """The retourbericht for ``findings`` when it is a Header only; None when it needs the body too."""
+    codes = _header_codes(kop, _errors(findings))
+    return None if codes is None else _header_only(kop, *codes)
+
+
+def _header_only(kop: RetourKop, codes: list[str] | None, xslt: bool) -> IjwModel:
+    retour_model = RETOUR_OF[kop.bericht].model
+    header_cls = retour_model.model_fields["Header"].annotation
+    fields = dict(kop.header)
+    if xslt:
+        fields["XsltVersie"] = XSLT_VERSIE
+    if codes:
+        fields["RetourCodes"] = {"RetourCode": codes}
+    return retour_model.model_validate({"Header": header_cls.model_validate(fields)})  # type: ignore[union-attr]
+
+
+def build_retour(checked: CheckedMessage, today: date) -> IjwModel | None:
+    """The retourbericht on a validated heenbericht, or None when the standard sends none (:func:`no_retour`)."""
+    kop = retour_kop(checked, today)
+    if kop is None:
+        return None
+    errors = _errors(checked.report.findings)
+    only = header_only_retour(kop, errors)
+    if only is not None:
+        return only
+    berichttype, message = checked.berichttype, checked.model
+    assert berichttype is not None and message is not None
+    retour_model = RETOUR_OF[berichttype.naam].model
+    header_cls = retour_model.model_fields["Header"].annotation
+    prefix = berichttype.namespace.prefix
+    root_path = f"/{prefix}:Bericht"
     body_name = next(e.name for e in elements(retour_model) if e.name != "Header")
     body_cls = next(e.complex_type for e in elements(retour_model) if e.name == body_name)
     assert body_cls is not None
@@ -138,7 +192,9 @@ def build_retour(checked: CheckedMessage, today: date) -> IjwModel | None:
             codes[cls_path] = [NIET_BEOORDEELD]
         else:
             codes[cls_path] = [GEEN_OPMERKING]
+    header = dict(kop.header)
     header["RetourCodes"] = {"RetourCode": [GEEN_OPMERKING]}
     return retour_model.model_validate(
-        {"Header": header_cls.model_validate(header), body_name: _copy(body, body_cls, body_path, prefix, codes)}
+        {"Header": header_cls.model_validate(header),  # type: ignore[union-attr]
+         body_name: _copy(body, body_cls, body_path, prefix, codes)}
     )

@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ijw_gateway.messages import jw315
-from ijw_gateway.messages.registry import RETOUR_OF
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import MessageReport
-from ijw_gateway.validation.retour import build_retour
+from ijw_gateway.validation.retour import build_retour, no_retour
 from ijw_gateway.validation.validator import ValidationContext, check
 from ijw_gateway.workflows.build import check_all
 from ijw_gateway.workflows.publish import publish
@@ -33,7 +32,7 @@ from ijw_gateway.workflows.publish import publish
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import IngestResult, Ledger
 
-__all__ = ["Answer", "Response", "answer", "respond_to", "why_no_retour"]
+__all__ = ["Answer", "Response", "answer", "respond_to"]
 
 
 @dataclass
@@ -56,19 +55,6 @@ class Answer:
         return ([self.retour] if self.retour is not None else []) + self.besluit
 
 
-def why_no_retour(checked: CheckedMessage) -> str:
-    """One sentence on why a message gets no retourbericht."""
-    if checked.berichttype is None or not checked.xsd_valid:
-        return "not a valid iJw heenbericht; the sender gets these findings instead (IV032)"
-    if checked.berichttype.naam == "JW323":
-        return "a JW323 is answered with the JW325 declaratie-antwoord, the gemeente's decision on it"
-    if checked.berichttype.naam not in RETOUR_OF:
-        return f"a {checked.berichttype.naam} is itself an answer; the standard sends none on it"
-    if checked.model is None:
-        return "the message holds a value ijw-gateway cannot represent (a date before year 1 or after 9999)"
-    return f"the standard sends none on a {checked.berichttype.naam}"
-
-
 def answer(
     received: CheckedMessage, today: date, *, toewijzingnummer: Callable[..., int] | None = None
 ) -> Answer:
@@ -76,7 +62,7 @@ def answer(
     result = Answer(received)
     retour = build_retour(received, today)
     if retour is None:
-        result.why_no_retour = why_no_retour(received)
+        result.why_no_retour = no_retour(received)
     besluit: list[IjwModel] = []
     if received.valid and isinstance(received.model, jw315.JW315):
         from ijw_gateway.tussentaal.besluit import besluit as decide  # the contracts: only for a JW315

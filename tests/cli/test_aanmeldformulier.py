@@ -108,7 +108,7 @@ def test_written_owner_only_also_over_a_readable_file(tmp_path: Path) -> None:
     ("args", "code", "message"),
     [
         (["-o", "{tmp}"], 2, "is a directory"),
-        (["-o", "{tmp}/missing/form.html"], 2, "cannot write in"),
+        (["-o", "{tmp}/missing/form.html"], 2, "does not exist"),
         (["-o", "{tmp}/form.html", "--verstuurd", "9-4-2026"], 2, "--verstuurd 9-4-2026: expected a date"),
         ([], 2, "Missing option"),
     ],

@@ -161,7 +161,7 @@ CASES = [
           "--geldig-vanaf 2027-13-01", "YYYY-MM-DD"),
     _case("import-no-regio", "productcodes import {csv} --jaar 2027", "Missing option", "--regio"),
     _case("import-dest-under-a-file", "productcodes import {csv} --regio Achterhoek --jaar 2027 --dest {file}/pc",
-          "cannot create the directory", "Not a directory"),
+          "--dest afile/pc: ", "cannot create the directory", "afile is a file, not a directory"),
     # ijw ledger open
     _case("open-missing-bepaling", "ledger open {missing}.yaml --db {db}", "missing.yaml", "file not found"),
     _case("open-bad-date", "ledger open {bep} --at 2026-02-30 --db {db}", "--at 2026-02-30",
@@ -274,8 +274,6 @@ LOCKED = [
     _case("open", "ledger open {bep} --db {db}"),
     _case("record", "ledger record " + CASE + " overleg --at 2026-04-28 --db {db}"),
     _case("ingest", "ledger ingest {msgs} --direction received --db {db}"),
-    _case("status", "ledger status --db {db}"),
-    _case("report", "ledger report --output {out}/report.html --format html --db {db}"),
     _case("validate", "validate {msgs} --ledger {db} --output {out}/r.json --format json"),
     _case("respond", "respond {msgs} --out {out} --ledger {db}"),
     _case("build", "build {bep} --out {out} --ledger {db}"),
@@ -294,6 +292,20 @@ def test_a_locked_ledger_exits_2_and_writes_nothing(
     assert_one_sentence(code, err, ("ledger.db", "locked by another process", "try again"))
     assert work.snapshot() == before
     assert _ledger_counts(work.places["db"]) == counts
+
+
+@pytest.mark.parametrize("args", [["ledger", "status", "--today", "2026-05-04"],
+                                  ["ledger", "report", "--format", "json"]])
+def test_readers_of_a_ledger_do_not_wait_for_its_writer(
+    work: Work, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """status and report read a snapshot of the ledger (opened read-only), so a writer's lock does not stop them."""
+    monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_MS", 150)
+    with lock_held(work):
+        code = main([*args, "--db", work.places["db"]])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert CASE in out
 
 
 # ------------------------------------------------------------------ the real command in a subprocess
@@ -327,7 +339,7 @@ def test_the_real_command_on_a_locked_ledger(work: Work) -> None:
                "from ijw_gateway.cli import run; run()")
     before = work.snapshot()
     with lock_held(work):
-        done = ijw("ledger", "status", "--db", work.places["db"], cwd=work.root, wrapper=wrapper)
+        done = ijw("ledger", "record", CASE, "overleg", "--db", work.places["db"], cwd=work.root, wrapper=wrapper)
     assert_one_sentence(done.returncode, done.stderr, ("locked by another process",))
     assert work.snapshot() == before
 

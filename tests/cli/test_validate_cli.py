@@ -36,7 +36,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def test_valid_file_exits_0(messages: Path, capsys) -> None:
     code, out, _ = run(["validate", str(messages / "a-jw301.xml")], capsys)
     assert code == 0
-    assert "1 files: 1 valid, 0 invalid" in out
+    assert out == "1 file: 1 valid, 0 invalid\n"  # one file, not "1 files"
 
 
 def test_directory_with_invalid_messages_exits_1_and_reports_each(messages: Path, capsys) -> None:
@@ -67,7 +67,8 @@ def test_junit_output_is_xml_with_one_testcase_per_file(messages: Path, capsys) 
 def test_text_output_names_the_invalid_files(messages: Path, capsys) -> None:
     code, out, _ = run(["validate", str(messages)], capsys)
     assert code == 1
-    assert "b-jw315.xml: JW315 invalid" in out and "c-broken.xml: unknown message invalid" in out
+    assert "b-jw315.xml: JW315 is invalid\n" in out
+    assert "c-broken.xml: invalid; it could not be read as an iJw message\n" in out  # not "unknown message invalid"
     assert "a-jw301.xml" not in out
     assert out.strip().endswith("3 files: 1 valid, 2 invalid")
 
@@ -113,13 +114,13 @@ def test_unknown_option_is_a_usage_error(capsys) -> None:
     assert code == 2 and "No such option" in err
 
 
-def test_a_file_that_vanished_is_a_finding_and_the_batch_goes_on(messages: Path, capsys) -> None:
+def test_a_dangling_link_is_a_finding_that_says_so_and_the_batch_goes_on(messages: Path, capsys) -> None:
     (messages / "gone.xml").symlink_to(messages / "no-longer-there.xml")
     code, out, _ = run(["validate", str(messages), "--format", "json"], capsys)
     report = json.loads(out)
     assert code == 1 and report["summary"]["files"] == 4
     gone = next(r for r in report["results"] if r["file"].endswith("gone.xml"))
-    assert "disappeared" in gone["findings"][0]["message"]
+    assert "symbolic link to a file that does not exist" in gone["findings"][0]["message"]
 
 
 def test_unreadable_file_is_a_finding_and_the_batch_goes_on(messages: Path, capsys) -> None:

@@ -150,7 +150,7 @@ def test_everything_twice_changes_nothing(tmp_path: Path, ledger_url: str, capsy
     code, out = run(capsys, "ledger", "ingest", str(tmp_path / "berichten"), "--direction", "received",
                     "--db", ledger_url)
     assert code == 0
-    assert out.strip().splitlines()[-1] == "5 duplicate"
+    assert out.strip().splitlines()[-1] == "5 files: 5 duplicate"
     for path in tmp_path.glob("GI-*.yaml"):
         code, out = run(capsys, "ledger", "open", str(path), "--at", "2026-05-01", "--db", ledger_url)
         assert code == 0 and "already open" in out

@@ -63,7 +63,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSet]:
     directory.mkdir()
     for entry in entries:
         (directory / f"{entry.name}.xml").write_bytes(entry.data)
-    specials = {"zz-vanished.xml": "disappeared"}
+    specials = {"zz-vanished.xml": "symbolic link to a file that does not exist"}
     (directory / "zz-vanished.xml").symlink_to(base / "gone-before-reading.xml")
     if hasattr(os, "mkfifo"):
         os.mkfifo(directory / "zz-fifo.xml")  # opening a FIFO for reading would block forever

@@ -4,11 +4,12 @@ A real ``python -m ijw_gateway.cli`` is killed with SIGKILL (its whole process g
 processes included) while it writes: ``ijw validate --retour-dir`` on a batch of a few thousand
 messages, and ``ijw build``. A small wrapper pauses the process inside the fsync of a file it is
 writing, so the kill lands mid-write every time: the file in flight must then be a hidden
-temporary file, never the final name. Afterwards every file under its final name is complete
-(byte for byte what an uninterrupted run writes), and running the command again leaves exactly
-the uninterrupted run's files: no duplicates, no temporary files. (A killed ``ijw ledger ingest``
-is tested in ``tests/ledger/test_ledger_store.py``: a consistent ledger, and a re-run records the
-rest without duplicates.)
+temporary file (or in a hidden staging directory of ours), never the final name. A killed run
+has published nothing: the retourberichten of ``--retour-dir`` appear together at the end of a
+run that succeeded, the messages of ``build`` all or none. Running the command again leaves
+exactly the uninterrupted run's files: no duplicates, no temporary files, no staging directory.
+(A killed ``ijw ledger ingest`` is tested in ``tests/ledger/test_ledger_store.py``: a consistent
+ledger, and a re-run records the rest without duplicates.)
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 TODAY = "2026-05-04"
 MESSAGES = 2000
-TEMPORARY = re.compile(r"\.(?P<name>.+)\.\d+\.[^.]+\.tmp")
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.ijw-\d+-[0-9a-f]{8}-[0-9a-f]{8}\.tmp")
+STAGE = re.compile(r"\.ijw-stage-\d+-[0-9a-f]{8}-[0-9a-f]{8}")
 
 # Runs ijw with os.fsync wrapped: the Nth fsync of each process prints the file it belongs to and
 # then waits to be killed. Written data has reached the file by then; only the rename is to come.
@@ -83,11 +85,15 @@ def kill_mid_write(*args: str, pause_at: int) -> Path:
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in directory.iterdir()} if directory.exists() else {}
+    """The files in ``directory`` by name (a directory, such as a staging one, as empty bytes)."""
+    if not directory.exists():
+        return {}
+    return {p.name: b"" if p.is_dir() else p.read_bytes() for p in directory.iterdir()}
 
 
 def assert_in_flight_file_is_temporary(in_flight: Path, directory: Path) -> None:
-    assert in_flight.parent == directory.resolve(), in_flight
+    staged = STAGE.fullmatch(in_flight.parent.name) is not None
+    assert (in_flight.parent.parent if staged else in_flight.parent) == directory.resolve(), in_flight
     assert TEMPORARY.fullmatch(in_flight.name), f"{in_flight.name} was written under its final name"
 
 
@@ -131,9 +137,12 @@ def test_validate_killed_mid_batch_leaves_whole_files_and_a_rerun_finishes(batch
     report = tmp_path / "report.json"
     in_flight = kill_mid_write(*validate, "--retour-dir", str(retour), "--output", str(report), pause_at=60)
     assert_in_flight_file_is_temporary(in_flight, retour)
-    written = [name for name in files(retour) if not TEMPORARY.fullmatch(name)]
-    assert 50 <= len(written) < len(reference), "not killed in the middle of the batch"
-    assert_only_complete_files(retour, reference)
+    left = files(retour)
+    assert [name for name in left if not STAGE.fullmatch(name)] == [], "a killed run published retourberichten"
+    (stage,) = left
+    staged = [name for name in files(retour / stage) if not TEMPORARY.fullmatch(name)]
+    assert 50 <= len(staged) < len(reference), "not killed in the middle of the batch"
+    assert_only_complete_files(retour / stage, reference)
     assert not report.exists(), "the report appears whole when the batch is done, or not at all"
 
     assert run_to_the_end(*validate, "--retour-dir", str(retour), "--output", str(report)) == 1
@@ -154,8 +163,8 @@ def test_build_killed_mid_write_leaves_whole_files_and_a_rerun_finishes(tmp_path
     in_flight = kill_mid_write(*build, "--out", str(out), pause_at=2)  # the first file is written, the second not
     assert_in_flight_file_is_temporary(in_flight, out)
     temporaries = assert_only_complete_files(out, reference)
-    assert len([name for name in files(out) if name not in temporaries]) == 1
-    assert temporaries == [in_flight.name]
+    assert [name for name in files(out) if name not in temporaries] == [], "build wrote some of its messages"
+    assert len(temporaries) == 2 and in_flight.name in temporaries
 
     assert run_to_the_end(*build, "--out", str(out)) == 0
     assert files(out) == reference, "the re-run left other files than an uninterrupted run (a temporary file?)"
@@ -163,12 +172,13 @@ def test_build_killed_mid_write_leaves_whole_files_and_a_rerun_finishes(tmp_path
 
 def test_a_live_writers_temporary_file_is_kept(tmp_path: Path) -> None:
     """Cleaning up after killed writers never touches the file of a writer still at work."""
-    from ijw_gateway.files import remove_stale_temporaries
+    from ijw_gateway.files import _temporary_name, remove_stale_temporaries
 
-    live = tmp_path / f".a.xml.{os.getpid()}.x1y2z3.tmp"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
-    stale = tmp_path / f".b.xml.{dead.stdout.strip()}.q9w8e7.tmp"
+    live = tmp_path / _temporary_name("a.xml")  # this process's: it runs
+    code = "from ijw_gateway.files import _temporary_name; print(_temporary_name('b.xml'))"
+    dead = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    stale = tmp_path / dead.stdout.strip()
     for path in (live, stale, tmp_path / "c.xml"):
         path.write_text("x")
     assert remove_stale_temporaries(tmp_path) == 1

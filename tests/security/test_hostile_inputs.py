@@ -171,12 +171,15 @@ def test_ledger_ingest_records_the_valid_and_refuses_every_hostile_file(
     assert "Traceback" not in captured.err
     results = {Path(r["source"]).name: r for r in json.loads(captured.out)["results"]}
     assert results.pop("valid-jw315.xml")["status"] == "recorded"
-    # the ledger skips what is not a regular file when it searches a directory; everything else is reported
-    assert {f"{h.name}.xml" for h in hostile.entries} <= set(results)
+    # a named pipe or a dangling link is named as skipped (not read); everything else is reported
+    assert {f"{h.name}.xml" for h in hostile.entries} | set(hostile.specials) == set(results)
     transport_only = {f"{h.name}.xml" for h in hostile.entries if h.rule == "OP192"}
+    not_read = {"zz-fifo.xml", "zz-vanished.xml"}
     for name, result in results.items():
         if name in transport_only:  # readable content in a wrong encoding/BOM: a message the owner did receive
             assert result["status"] in {"recorded", "conflict", "unlinked"}, result
+        elif name in not_read:
+            assert result["status"] == "skipped" and "so it is not read" in result["detail"], result
         else:
             assert result["status"] == "invalid", result
             assert result["detail"] and "Traceback" not in result["detail"]
