@@ -29,7 +29,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from ijw_gateway.errors import DataError, MappingError, UsageError
 from ijw_gateway.files import remove_stale_temporaries, staging_directory, write_bytes_atomic
 from ijw_gateway.logging import get_logger
-from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.codelists import REDEN_AFWIJZING_VERZOEK
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.resources import data_dir
@@ -281,10 +280,8 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
 def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, list[Path]]:
     """Open the case, record its events, build, validate and record its messages."""
     from ijw_gateway.tussentaal import Bepaling, default_catalog
-    from ijw_gateway.tussentaal.build import bestandsnaam
     from ijw_gateway.tussentaal.mapping import map_or_raise
-    from ijw_gateway.validation.validator import ValidationContext, check
-    from ijw_gateway.workflows.build import build
+    from ijw_gateway.workflows.build import build_and_record
 
     bep = Bepaling.load(case.bepaling)
     catalog = default_catalog()
@@ -294,22 +291,17 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     ledger.open(bep, at=case.opened)
     for event, day in sorted(case.events.items(), key=lambda e: e[1]):
         ledger.record(bep.kenmerk, event, at=day)
-    try:
-        messages = build(bep, dagtekening=case.berichten, catalog=catalog, toewijzingnummer=ledger.toewijzingnummer)
+    try:  # mapped, built, validated once, written and recorded as one unit, as `ijw build --ledger` does
+        built = build_and_record(bep, berichten, dagtekening=case.berichten, catalog=catalog, ledger=ledger)
     except MappingError as error:
         item.error = str(error)
         return item, []
     item.notes = _notes(map_or_raise(bep, catalog=catalog))
-    context = ValidationContext(today=case.berichten)
-    for message in messages:
-        data = to_xml(message)
-        path = berichten / bestandsnaam(bep.kenmerk, message)
-        write_bytes_atomic(path, data)
+    for path, message in zip(built.paths, built.messages, strict=True):
         item.files.append(path)
-        header = message.Header  # type: ignore[attr-defined]
+        header = message.model.Header  # type: ignore[union-attr]
         item.aanbieders.append(header.Ontvanger if bep.route == "301" else header.Afzender)
-        item.valid += check(data, context, file=path.name).report.valid
-    ledger.record_messages([(m, "sent") for m in messages], bepaling=bep)
+        item.valid += message.valid
     return item, item.files
 
 

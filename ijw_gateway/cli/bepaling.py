@@ -10,9 +10,8 @@ import typer
 from ijw_gateway.cli import app
 from ijw_gateway.cli.options import LEDGER_HELP, ledger_option, open_ledger, parse_date
 from ijw_gateway.errors import UsageError
-from ijw_gateway.files import output_directory, write_all_atomic
+from ijw_gateway.files import output_directory
 from ijw_gateway.logging import get_logger
-from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.words import plural
@@ -146,7 +145,7 @@ def build(
     the files are removed again.
     """
     from ijw_gateway.tussentaal import Bepaling
-    from ijw_gateway.workflows.build import build as build_messages
+    from ijw_gateway.workflows.build import build_and_record
 
     if route is not None and route not in ("301", "315"):
         raise UsageError(f"--route {route}: expected 301 or 315")
@@ -155,26 +154,18 @@ def build(
     day = parse_date(dagtekening, "--dagtekening")
     with ExitStack() as stack:
         book = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
-        counter = book.toewijzingnummer if book is not None else None
-        messages = build_messages(bep, route=route, dagtekening=day, catalog=catalog, toewijzingnummer=counter)
         stack.enter_context(output_directory(out, "--out"))
-        written = _write_all(out, bep.kenmerk, messages)
-        if book is not None:
-            try:
-                results = book.record_messages([(m, "sent") for m in messages], bepaling=bep)
-            except BaseException:
-                for path in written:
-                    path.unlink(missing_ok=True)
-                raise
-    for path, message in zip(written, messages, strict=True):
-        typer.echo(f"{path}: {_describe(message)}")
-    typer.echo(f"wrote {plural(len(written), 'message')} for {bep.kenmerk} to {out}")
-    if book is not None:
-        recorded = sum(r.status == "recorded" for r in results)
-        typer.echo(f"ledger: case {bep.kenmerk}, {recorded} of {len(results)} messages newly recorded")
-        for result in results:
+        built = build_and_record(bep, out, route=route, dagtekening=day, catalog=catalog, ledger=book)
+    for path, message in zip(built.paths, built.messages, strict=True):
+        typer.echo(f"{path}: {_describe(message.model)}")
+    typer.echo(f"wrote {plural(len(built.paths), 'message')} for {bep.kenmerk} to {out}")
+    if built.recorded is not None:
+        recorded = sum(r.status == "recorded" for r in built.recorded)
+        typer.echo(f"ledger: case {bep.kenmerk}, {recorded} of {len(built.recorded)} messages newly recorded")
+        for result in built.recorded:
             if result.status == "conflict":
                 typer.echo(f"ledger: {result.berichttype} {result.identificatie}: {result.detail}")
+    written = built.paths
     log.info("built", route=route or bep.route, messages=len(written), ledger=book is not None)
     return 0
 
@@ -191,10 +182,3 @@ def _describe(message: IjwModel) -> str:
     else:
         route = f"from gemeente {header.Afzender} to aanbieder {header.Ontvanger}"
     return f"{naam} {route}, {plural(len(producten), 'product')}"
-
-
-def _write_all(out: Path, kenmerk: str, messages: list[IjwModel]) -> list[Path]:
-    """Write every message (named by :func:`bestandsnaam`) or, on any failure, none."""
-    from ijw_gateway.tussentaal.build import bestandsnaam
-
-    return write_all_atomic([(out / bestandsnaam(kenmerk, message), to_xml(message)) for message in messages])

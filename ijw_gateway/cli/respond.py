@@ -74,12 +74,13 @@ def _respond_one(
 ) -> MessageReport:
     """Answer one received message and say what became of it."""
     data = read_source(source, options.limits)
+    why: str | None = None
     if isinstance(data, MessageReport):
         report, retour = data, None
     else:
         stem = source.path.stem if source.path is not None else "stdin"
         response = respond_to(data, context, out, stem, label=source.label, ledger=book)
-        report, retour = response.report, response.retour
+        report, retour, why = response.report, response.retour, response.answer.why_no_retour
         for path, message in response.besluit:
             typer.echo(f"{source.label}: decision {berichttype_of(message).naam} → {path}")
         if response.ledger:
@@ -93,10 +94,8 @@ def _respond_one(
     verdict = "accepted" if report.valid else "rejected"
     if retour is not None:
         outcome = f" → {retour}"
-    elif report.valid:
-        outcome = f" (no retourbericht: ijw respond does not answer a {report.bericht})"
     else:
-        outcome = " (no retourbericht: not a valid iJw heenbericht; the sender gets these findings instead, IV032)"
+        outcome = f" (no retourbericht: {why or 'it could not be read as a message'})"
     what = f"{report.bericht} {verdict}" if report.bericht else f"{verdict}, it could not be read as an iJw message"
     typer.echo(f"{source.label}: {what}{outcome}")
     if not report.valid:
