@@ -1,8 +1,19 @@
-"""One hierarchy of errors, rooted in :class:`IjwError`.
+"""One hierarchy of errors, rooted in :class:`IjwError`; every error ijw-gateway raises on purpose is one.
 
-Every error carries a message a user can act on: what was wrong and what is
-expected. The CLI prints ``str(error)`` and exits 2 (could not run) or 1 (ran and
-found invalid input), depending on the class.
+    IjwError
+    ├── UsageError          a command or function was called with options or input it cannot use
+    ├── InputFileError      a file named cannot be read (missing, unreadable, too large, wrong kind)
+    ├── DataError           reference data (product codes, contracts, gemeenten) is invalid
+    ├── LedgerError         the ledger cannot be opened or written
+    ├── MessageError        an iJw message is not acceptable (``findings`` says why)
+    ├── BepalingError       a bepaling is invalid (``problems`` lists every problem)
+    │   └── BepalingFileError   … or cannot be read at all (also an InputFileError)
+    └── MappingError        a hulp line cannot be mapped to the region's contract
+
+Every error carries a message a user can act on: what was wrong and what is expected.
+Errors of other libraries (lxml, SQLAlchemy, PyYAML, pydantic) are mapped to these at the
+one place that calls them. What an error means for an exit code is the CLI's business
+(``cli/__init__.py``), not the error's.
 """
 
 from __future__ import annotations
@@ -10,8 +21,6 @@ from __future__ import annotations
 
 class IjwError(Exception):
     """Base of every error ijw-gateway raises on purpose."""
-
-    exit_code: int = 2
 
 
 class UsageError(IjwError):
@@ -29,8 +38,6 @@ class DataError(IjwError):
 class MessageError(IjwError):
     """An iJw message is not acceptable; ``findings`` says why, element by element."""
 
-    exit_code = 1
-
     def __init__(self, message: str, findings: list | None = None) -> None:
         super().__init__(message)
         self.findings = list(findings or [])
@@ -38,8 +45,6 @@ class MessageError(IjwError):
 
 class BepalingError(IjwError):
     """A bepaling file is invalid; ``problems`` lists every problem (field, value, expectation)."""
-
-    exit_code = 1
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
@@ -55,16 +60,12 @@ class BepalingError(IjwError):
 class BepalingFileError(BepalingError, InputFileError):
     """A bepaling file cannot be read at all (missing, not a regular file, too large, not UTF-8): exit 2."""
 
-    exit_code = 2
-
     def __str__(self) -> str:
         return Exception.__str__(self)  # the one problem is the message itself
 
 
 class MappingError(IjwError):
     """A hulp line of a bepaling cannot be mapped to a product of the responsible region's contract."""
-
-    exit_code = 1
 
 
 class LedgerError(IjwError):

@@ -18,7 +18,7 @@ from typer.exceptions import TyperException
 from ijw_gateway import __version__
 from ijw_gateway import logging as ijw_logging
 from ijw_gateway.cli.state import STATE
-from ijw_gateway.errors import IjwError
+from ijw_gateway.errors import BepalingError, IjwError, InputFileError, MappingError, MessageError
 
 
 def _conventional_help() -> None:
@@ -99,6 +99,18 @@ def _register_commands() -> None:
     )
 
 
+INVALID_INPUT = (MessageError, BepalingError, MappingError)
+"""Errors that mean the command ran and found its input invalid (exit 1); every other error means it
+could not run (exit 2). A bepaling file that cannot be read at all could not be judged: exit 2."""
+
+
+def exit_code(error: IjwError) -> int:
+    """The exit code of a command that ended with ``error`` (interfaces.md: 1 invalid input, 2 could not run)."""
+    if isinstance(error, InputFileError):
+        return 2
+    return 1 if isinstance(error, INVALID_INPUT) else 2
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``ijw``; returns (and, as a console script, exits with) 0, 1 or 2 (130 on Ctrl-C)."""
     args = sys.argv[1:] if argv is None else argv
@@ -140,7 +152,7 @@ def _run(args: list[str]) -> int:
         if STATE.debug:
             traceback.print_exc()
         print(f"ijw: {error}", file=sys.stderr)
-        return error.exit_code
+        return exit_code(error)
     except KeyboardInterrupt:
         print("ijw: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
