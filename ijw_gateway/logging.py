@@ -12,11 +12,10 @@ application configured structlog first; an application that does should put
 import logging
 import re
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 from typing import Any, Literal
-
-import structlog
 
 LogFormat = Literal["text", "json"]
 
@@ -50,11 +49,41 @@ def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, 
     }
 
 
+@dataclass
+class _Settings:
+    level: int = logging.WARNING
+    log_format: LogFormat = "text"
+    ours: bool = False
+    """configure() was called: these settings, not the application's, decide."""
+    applied: bool = False
+    """structlog has been configured with them (done on the first line that is logged)."""
+
+
+_SETTINGS = _Settings()
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR,
+           "critical": logging.CRITICAL}
+
+
 def configure(verbose: bool = False, log_format: LogFormat = "text") -> None:
-    """Log to stderr: warnings by default, everything with ``verbose``."""
+    """Log to stderr: warnings by default, everything with ``verbose``.
+
+    structlog is imported and configured when the first line is logged, not before: a command
+    that logs nothing (``ijw validate`` without ``--verbose``) never loads it.
+    """
+    _SETTINGS.level = logging.DEBUG if verbose else logging.WARNING
+    _SETTINGS.log_format = log_format
+    _SETTINGS.ours = True
+    _SETTINGS.applied = False
+    if verbose:
+        _apply()
+
+
+def _apply() -> None:
+    import structlog  # here, not at the top: see configure()
+
     renderer: Any = (
         structlog.processors.JSONRenderer()
-        if log_format == "json"
+        if _SETTINGS.log_format == "json"
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
@@ -65,15 +94,56 @@ def configure(verbose: bool = False, log_format: LogFormat = "text") -> None:
             redact,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG if verbose else logging.WARNING),
+        wrapper_class=structlog.make_filtering_bound_logger(_SETTINGS.level),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+    _SETTINGS.applied = True
 
 
-def get_logger(name: str) -> Any:
-    return structlog.get_logger(name)
+def _threshold() -> int:
+    """The least level that is logged: ours once configure() ran; else the application's, when it
+    configured structlog itself; else warnings (a library prints nothing unasked)."""
+    if _SETTINGS.ours:
+        return _SETTINGS.level
+    structlog = sys.modules.get("structlog")
+    if structlog is not None and structlog.is_configured():
+        return logging.NOTSET
+    return logging.WARNING
 
 
-if not structlog.is_configured():  # a library prints nothing unasked, and never unredacted
-    configure()
+class Logger:
+    """A structlog logger that costs nothing until a line passes the level: structlog is loaded then."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _log(self, method: str, event: str, **values: Any) -> None:
+        if _LEVELS[method] < _threshold():
+            return
+        import structlog  # loaded by now, or on this first line that is logged
+
+        if not _SETTINGS.applied and (_SETTINGS.ours or not structlog.is_configured()):
+            _apply()  # ours, never unredacted
+        getattr(structlog.get_logger(self._name), method)(event, **values)
+
+    def debug(self, event: str, **values: Any) -> None:
+        self._log("debug", event, **values)
+
+    def info(self, event: str, **values: Any) -> None:
+        self._log("info", event, **values)
+
+    def warning(self, event: str, **values: Any) -> None:
+        self._log("warning", event, **values)
+
+    def error(self, event: str, **values: Any) -> None:
+        self._log("error", event, **values)
+
+    def critical(self, event: str, **values: Any) -> None:
+        self._log("critical", event, **values)
+
+
+def get_logger(name: str) -> Logger:
+    return Logger(name)

@@ -5,8 +5,8 @@ import copy
 from hypothesis import strategies as st
 from lxml import etree
 
+from ijw_gateway.messages.namespaces import BASISSCHEMA
 from ijw_gateway.messages.registry import BERICHTTYPEN
-from ijw_gateway.messages.xsd import BASISSCHEMA
 
 BAD_VALUES = [
     "2026-02-30", "2026-13-01", "2026-1-1", "2026-01-01Z", "2026-01-01+01:00", "12:00:00+01:00", "24:61:00",

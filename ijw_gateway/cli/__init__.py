@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import traceback
+from importlib import import_module
 from typing import TextIO
 
 import typer
@@ -86,17 +87,43 @@ def _global_options(
     ijw_logging.configure(verbose=verbose, log_format=log_format)  # type: ignore[arg-type]
 
 
-def _register_commands() -> None:
-    from ijw_gateway.cli import (  # noqa: F401  (commands register themselves on `app`)
-        aanmeldformulier,
-        bepaling,
-        demo,
-        ledger,
-        productcodes,
-        respond,
-        rules,
-        validate,
-    )
+COMMANDS = {
+    "validate": "validate",
+    "respond": "respond",
+    "rules": "rules",
+    "map": "bepaling",
+    "build": "bepaling",
+    "aanmeldformulier": "aanmeldformulier",
+    "ledger": "ledger",
+    "productcodes": "productcodes",
+    "demo": "demo",
+}
+"""Command name → the module under ``ijw_gateway.cli`` that registers it on :data:`app`."""
+
+_GLOBAL_WITH_VALUE = ("--log-format",)
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command ``args`` ask for (the first word after the global options), or None."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in _GLOBAL_WITH_VALUE:
+            next(rest, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _register_commands(args: list[str]) -> None:
+    """Import the module of the command asked for, or of every command (for help, or a mistyped name).
+
+    Each command module loads what its command needs; importing only the one asked for keeps
+    ``ijw validate one.xml`` from loading the ledger's database stack or the tussentaal.
+    """
+    name = command_named(args)
+    modules = [COMMANDS[name]] if name in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        import_module(f"ijw_gateway.cli.{module}")
 
 
 INVALID_INPUT = (MessageError, BepalingError, MappingError)
@@ -131,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: list[str]) -> int:
     try:
-        _register_commands()
+        _register_commands(args)
         result = app(args=args, prog_name="ijw", standalone_mode=False)
     except typer.Exit as done:
         return int(done.exit_code or 0)

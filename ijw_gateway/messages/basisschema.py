@@ -6,7 +6,8 @@ from datetime import date, time
 from typing import Annotated
 
 from ijw_gateway.messages import codelists as cl
-from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel, Opt, SimpleType
+from ijw_gateway.messages.namespaces import BASISSCHEMA
+from ijw_gateway.messages.xsd import IjwModel, Opt, SimpleType
 
 NAMESPACE = BASISSCHEMA
 

@@ -13,8 +13,11 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ijw_gateway.messages.layout import Element, elements
-from ijw_gateway.messages.registry import BY_NAMESPACE, Berichttype, berichttype_of
-from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel, SimpleType, lexical
+from ijw_gateway.messages.namespaces import BASISSCHEMA
+from ijw_gateway.messages.registry import Berichttype, berichttype_of, detect
+from ijw_gateway.messages.xsd import IjwModel, SimpleType, lexical
+
+__all__ = ["UnreadableMessage", "detect", "from_tree", "serialize", "to_element", "to_xml"]
 
 
 class UnreadableMessage(ValueError):
@@ -62,15 +65,6 @@ def serialize(root: etree._Element) -> bytes:
 
 
 # --- reading ------------------------------------------------------------------------------------
-
-
-def detect(tree: etree._ElementTree | etree._Element) -> Berichttype | None:
-    """The message type named by the root element's namespace, or None."""
-    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    return _BY_ROOT_TAG.get(root.tag)  # type: ignore[arg-type]  (a comment or PI root has a function as tag)
-
-
-_BY_ROOT_TAG = {f"{{{uri}}}Bericht": berichttype for uri, berichttype in BY_NAMESPACE.items()}
 
 
 @cache

@@ -30,7 +30,8 @@ from ijw_gateway.messages.basisschema import (
     LDT_Tijd,
     LDT_WettelijkeVertegenwoordiging,
 )
-from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt, message_namespace
+from ijw_gateway.messages.namespaces import message_namespace
+from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt
 
 NAMESPACE = message_namespace("301")
 

@@ -5,7 +5,8 @@ from typing import ClassVar
 from ijw_gateway.messages import jw301
 from ijw_gateway.messages._common import berichtcode
 from ijw_gateway.messages._retour import RetourCodesBase, RetourHeaderFields
-from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt, message_namespace
+from ijw_gateway.messages.namespaces import message_namespace
+from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt
 
 NAMESPACE = message_namespace("302")
 

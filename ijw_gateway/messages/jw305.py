@@ -13,7 +13,8 @@ from ijw_gateway.messages.basisschema import (
     LDT_Nummer,
     LDT_StatusAanlevering,
 )
-from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt, message_namespace
+from ijw_gateway.messages.namespaces import message_namespace
+from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt
 
 NAMESPACE = message_namespace("305")
 

@@ -14,7 +14,8 @@ from ijw_gateway.messages.basisschema import (
     LDT_RedenBeeindiging,
     LDT_StatusAanlevering,
 )
-from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt, message_namespace
+from ijw_gateway.messages.namespaces import message_namespace
+from ijw_gateway.messages.xsd import IjwModel, OneOrMore, Opt
 
 NAMESPACE = message_namespace("307")
 

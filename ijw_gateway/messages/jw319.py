@@ -9,7 +9,8 @@ from ijw_gateway.messages.basisschema import (
     LDT_Referentie,
     LDT_VerzoekAntwoord,
 )
-from ijw_gateway.messages.xsd import IjwModel, Opt, message_namespace
+from ijw_gateway.messages.namespaces import message_namespace
+from ijw_gateway.messages.xsd import IjwModel, Opt
 
 NAMESPACE = message_namespace("319")
 

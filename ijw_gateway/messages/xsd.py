@@ -25,22 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError, core_schema
 
 from ijw_gateway.messages.codelists import Codelist
+from ijw_gateway.messages.namespaces import Namespace
 
 XS = "http://www.w3.org/2001/XMLSchema"
-
-
-@dataclass(frozen=True)
-class Namespace:
-    prefix: str
-    uri: str
-
-
-BASISSCHEMA = Namespace("ijw", "http://www.istandaarden.nl/ijw/3_2/basisschema/schema")
-
-
-def message_namespace(number: str) -> Namespace:
-    """The namespace of message JW<number>, e.g. ``message_namespace("301")``."""
-    return Namespace(f"jw{number}", f"http://www.istandaarden.nl/ijw/3_2/jw{number}/schema")
 
 
 XsdBase = Literal["string", "integer", "date", "time"]

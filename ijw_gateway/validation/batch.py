@@ -4,6 +4,8 @@ Results come back in input order, one at a time, so memory does not grow with
 the batch; a file that cannot be read becomes a finding and the batch goes on.
 """
 
+from __future__ import annotations
+
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -11,15 +13,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ijw_gateway.errors import UsageError
 from ijw_gateway.files import DanglingLink, NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
 from ijw_gateway.messages import safexml
-from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.registry import RETOUR_OF, berichttype_of
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, Finding, MessageReport
-from ijw_gateway.validation.retour import RetourKop, build_retour, header_only_retour, no_retour, retour_kop
 from ijw_gateway.validation.validator import (
     IdentificatieRegister,
     SeenIdentificaties,
@@ -27,6 +28,9 @@ from ijw_gateway.validation.validator import (
     check,
 )
 from ijw_gateway.workers import WorkerPool
+
+if TYPE_CHECKING:
+    from ijw_gateway.validation.retour import RetourKop
 
 STDIN = "-"
 
@@ -130,6 +134,8 @@ def _validate_one(source: Source, options: BatchOptions) -> _Validated:
     checked = check(data, context, file=source.label)
     if options.retour_dir is None:
         return _Validated(checked.report)
+    from ijw_gateway.validation.retour import no_retour, retour_kop  # with --retour-dir only (start-up time)
+
     written = write_retour(checked, context.system_date, options.retour_dir, _stem(source))
     if written is None:
         return _Validated(checked.report, no_retour(checked) or _UNREAD)
@@ -142,6 +148,9 @@ def _stem(source: Source) -> str:
 
 def write_retour(checked: CheckedMessage, today: date, directory: Path, stem: str) -> Path | None:
     """Write the retourbericht of ``checked`` as ``<stem>-<JW302|JW316|…>.xml``; None when the standard sends none."""
+    from ijw_gateway.messages.codec import to_xml
+    from ijw_gateway.validation.retour import build_retour
+
     retour = build_retour(checked, today)
     if retour is None:
         return None
@@ -217,6 +226,9 @@ def run(
 
 def _rewrite_retour(kop: RetourKop, judged: MessageReport, directory: Path, stem: str) -> None:
     """The retourbericht of a TR056 duplicate: a Header with 9056 (or 0001), as IV028 says."""
+    from ijw_gateway.messages.codec import to_xml
+    from ijw_gateway.validation.retour import header_only_retour
+
     retour = header_only_retour(kop, judged.findings)
     assert retour is not None  # a TR056 finding is in the Header
     write_bytes_atomic(directory / f"{stem}-{RETOUR_OF[kop.bericht].naam}.xml", to_xml(retour))

@@ -8,14 +8,16 @@ typed model is built only when a caller asks for it (most messages are only judg
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ijw_gateway.messages.codec import UnreadableMessage, from_tree
 from ijw_gateway.messages.identificatie import content_digest
 from ijw_gateway.messages.registry import Berichttype
-from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.findings import MessageReport
+
+if TYPE_CHECKING:
+    from ijw_gateway.messages.xsd import IjwModel
 
 __all__ = ["CheckedMessage"]
 
@@ -65,6 +67,8 @@ class CheckedMessage:
         """The typed model (JW301, JW315, …), built from the tree on first use; None unless schema-valid."""
         if not self.xsd_valid or self.tree is None or self.berichttype is None:
             return None
+        from ijw_gateway.messages.codec import UnreadableMessage, from_tree  # the models: loaded when first asked
+
         try:
             return from_tree(self.tree, self.berichttype, trusted=self._trusted)
         except UnreadableMessage:

@@ -5,12 +5,15 @@ reads the same whatever prefixes the sender used.
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ijw_gateway.messages.layout import elements
+from ijw_gateway.messages.namespaces import BASISSCHEMA
 from ijw_gateway.messages.registry import BY_NAMESPACE, Berichttype
-from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel
+
+if TYPE_CHECKING:
+    from ijw_gateway.messages.xsd import IjwModel
 
 NAMESPACES = {t.namespace.prefix: t.namespace.uri for t in BY_NAMESPACE.values()} | {
     BASISSCHEMA.prefix: BASISSCHEMA.uri
@@ -32,6 +35,8 @@ def _position(node: etree._Element) -> int:
 
 def canonical_path(node: etree._Element, berichttype: Berichttype | None) -> str:
     """The canonical XPath of ``node``; positions on elements that may repeat (or do repeat)."""
+    from ijw_gateway.messages.layout import elements  # the models: loaded only to name a finding's element
+
     chain = [node, *node.iterancestors()]
     chain.reverse()
     steps = [f"/{qualified(chain[0].tag)}"]

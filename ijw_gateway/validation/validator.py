@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from lxml import etree
 
 from ijw_gateway.messages import safexml
-from ijw_gateway.messages.codec import UnreadableMessage, detect, from_tree, serialize, to_element
 from ijw_gateway.messages.identificatie import content_digest
-from ijw_gateway.messages.registry import BERICHTTYPEN, Berichttype, berichttype_of
+from ijw_gateway.messages.namespaces import BASISSCHEMA
+from ijw_gateway.messages.registry import BERICHTTYPEN, Berichttype, berichttype_of, detect
 from ijw_gateway.messages.schemaset import SchemaSet, schema_set
-from ijw_gateway.messages.xsd import BASISSCHEMA, IjwModel
 from ijw_gateway.validation.bronnen import ExterneBronnen, default_bronnen
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import (
@@ -37,6 +36,9 @@ from ijw_gateway.validation.findings import (
 from ijw_gateway.validation.foreign import describe_foreign_root
 from ijw_gateway.validation.rules import run_rules
 from ijw_gateway.validation.xsd_layer import xsd_findings
+
+if TYPE_CHECKING:
+    from ijw_gateway.messages.xsd import IjwModel
 
 __all__ = [
     "DEFAULT_BRONNEN",
@@ -226,6 +228,8 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
     trusted = context.schemas is None
     model: IjwModel | None = None
     if not trusted:
+        from ijw_gateway.messages.codec import UnreadableMessage, from_tree  # the models: only for other XSDs
+
         try:  # another schema than ours does not guarantee the values our models hold: read it now
             model = from_tree(tree, berichttype, trusted=False)
         except UnreadableMessage as problem:
@@ -289,6 +293,8 @@ def check_built(message: IjwModel, context: ValidationContext) -> CheckedMessage
     :func:`check` on ``to_xml(message)``. The checked message carries the bytes a file or
     the ledger will get.
     """
+    from ijw_gateway.messages.codec import serialize, to_element
+
     berichttype = berichttype_of(message)
     root = to_element(message)
     tree = etree.ElementTree(root)

@@ -5,15 +5,20 @@ the element's canonical path and, where the schema knows it, the expected format
 or code list.
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ijw_gateway.messages.layout import Element, elements
 from ijw_gateway.messages.registry import Berichttype
-from ijw_gateway.messages.xsd import IjwModel, SimpleType
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XSD, Finding
 from ijw_gateway.validation.paths import canonical_path, locate, qualified
+
+if TYPE_CHECKING:  # the layout (the models) is loaded only to explain a schema error, not to validate
+    from ijw_gateway.messages.layout import Element
+    from ijw_gateway.messages.xsd import IjwModel, SimpleType
 
 _CLARK = re.compile(r"\{([^}]*)\}([A-Za-z_][\w.-]*)")
 _ELEMENT_PREFIX = re.compile(r"^Element '[^']*'(, attribute '[^']*')?: ")
@@ -33,6 +38,8 @@ def _simple_type_at(node: etree._Element | None, berichttype: Berichttype) -> Si
     """The simple type the schema gives the element ``node``, found by walking the layout."""
     if node is None:
         return None
+    from ijw_gateway.messages.layout import elements
+
     chain = [node, *node.iterancestors()][::-1][1:]
     model: type[IjwModel] | None = berichttype.model
     spec: Element | None = None

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
+from ijw_gateway.messages.namespaces import BASISSCHEMA
 from ijw_gateway.messages.registry import BERICHTTYPEN
-from ijw_gateway.messages.xsd import BASISSCHEMA
 
 if TYPE_CHECKING:
     from ijw_gateway.messages.registry import Berichttype
