@@ -22,7 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ijw_gateway.errors import DataError, MappingError, UsageError
@@ -32,6 +31,8 @@ from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.codelists import REDEN_AFWIJZING_VERZOEK
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.resources import data_dir
+from ijw_gateway.safeyaml import read_yaml
+from ijw_gateway.tussentaal.zorgvormen import describe_validation_error
 
 __all__ = ["DemoResult", "Scenario", "default_scenario", "render_account", "run_demo"]
 
@@ -93,15 +94,12 @@ class Scenario(_Strict):
 
     @classmethod
     def load(cls, path: Path) -> Scenario:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise UsageError(f"the demo scenario {path} cannot be read: {error.strerror or error}") from None
-        except yaml.YAMLError as error:
-            raise DataError(f"the demo scenario {path} is not valid YAML: {error}") from None
+        raw = read_yaml(path, error=UsageError)  # size, alias and depth limits, as for every data file
         try:
             scenario = cls.model_validate(raw)
-        except (ValidationError, UsageError) as error:
+        except ValidationError as error:
+            raise DataError(describe_validation_error(f"the demo scenario {path}", error)) from None
+        except UsageError as error:
             raise DataError(f"the demo scenario {path} is not valid: {error}") from None
         base = path.parent
         resolved = scenario.model_copy(update={

@@ -65,7 +65,7 @@ INGEST_BATCH_SECONDS = 0.5
 INGEST_PARALLEL_MIN = 32
 IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked"]
 Moment = datetime | date
-_KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
+_KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>[0-9]{1,3})$")
 
 _CASE: Table = CaseRow.__table__  # type: ignore[assignment]
 _EVENT: Table = EventRow.__table__  # type: ignore[assignment]
@@ -632,7 +632,7 @@ class Ledger:
         of a build writes the same JW301. The counter is shared by every process on the
         ledger: SQLite queues the writers, PostgreSQL takes the gemeente's advisory lock.
         """
-        if not (len(gemeente) == 4 and gemeente.isdigit()):
+        if not (len(gemeente) == 4 and gemeente.isascii() and gemeente.isdigit()):
             raise UsageError(f"gemeente {gemeente!r}: expected a CBS gemeentecode of four digits")
         key = "|".join(map(str, sleutel))
         if not key or len(key) > 120:
