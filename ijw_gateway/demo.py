@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import tempfile
 import time
@@ -218,7 +219,7 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
 
     berichten = stage / "berichten"
     berichten.mkdir()
-    key = secrets.token_hex(32)  # kept beside the ledger, owner-only, as `ijw ledger` would create it
+    key = secrets.token_hex(32)  # beside the ledger, owner-only: fictitious data only (a real key is kept apart)
     fd = os.open(stage / "ijw-ledger.db.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
@@ -335,6 +336,7 @@ def render_account(result: DemoResult) -> str:
         lines.append(f"   {a.file.name}: {a.bericht} {verdict} on {a.day:%Y-%m-%d} → {', '.join(a.answers) or '-'}"
                      f"; {a.ledger}")
     states = Counter(d.state for d in result.deadlines)
+    key = f"IJW_LEDGER_KEY_FILE={shlex.quote(str(result.directory / 'ijw-ledger.db.key'))}"
     lines += ["", f"3. The ledger: {result.counts['cases']} cases, {result.counts['messages']} messages, "
               f"{result.counts['events']} route events. Deadlines on {result.today:%Y-%m-%d}: "
               + ", ".join(f"{states.get(s, 0)} {s}" for s in ("met", "late", "open", "overdue"))]
@@ -348,13 +350,14 @@ def render_account(result: DemoResult) -> str:
         "",
         "4. Files:",
         f"   messages  {result.berichten}/ ({sum(1 for _ in result.berichten.glob('*.xml'))} files)",
-        f"   ledger    {result.directory / 'ijw-ledger.db'} (key in ijw-ledger.db.key)",
+        f"   ledger    {result.directory / 'ijw-ledger.db'} (its key beside it in ijw-ledger.db.key: for "
+        "fictitious data only; a real ledger's key is kept apart, see SECURITY.md)",
         f"   report    {result.report}",
         "",
         "Look further with, for example:",
         f"   ijw validate {result.berichten}",
-        f"   ijw ledger --db {result.ledger_url} status --today {result.today:%Y-%m-%d}",
-        f"   ijw ledger --db {result.ledger_url} report --today {result.today:%Y-%m-%d}",
+        f"   {key} ijw ledger --db {result.ledger_url} status --today {result.today:%Y-%m-%d}",
+        f"   {key} ijw ledger --db {result.ledger_url} report --today {result.today:%Y-%m-%d}",
         "",
         f"Done in {result.seconds:.1f} s.",
     ]

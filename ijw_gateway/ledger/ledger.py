@@ -30,7 +30,7 @@ from ijw_gateway.ledger.deadlines import Deadline
 from ijw_gateway.ledger.extract import MessageInfo, message_info
 from ijw_gateway.ledger.facts import AMSTERDAM, CaseFacts, Direction, Event, MessageFact, event_name, local_date
 from ijw_gateway.ledger.prepare import Prepared, PreparePool, prepare, prepare_model, worker_count
-from ijw_gateway.ledger.privacy import Hasher, load_key
+from ijw_gateway.ledger.privacy import Hasher, discard_new_key, load_key
 from ijw_gateway.ledger.routes import Definitions, load_definitions
 from ijw_gateway.ledger.schema import ensure_schema
 from ijw_gateway.ledger.store import (
@@ -268,7 +268,7 @@ class Ledger:
     def _init_key(self, key: str | bytes | None, key_file: Path | str | None) -> Hasher:
         with transaction(self.engine, self.url) as conn:
             stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
-        hasher = Hasher(load_key(self.url, key, key_file, create=stored is None))
+        hasher = Hasher(load_key(self.url, key, key_file, stored=stored))
         if stored is None:
             with transaction(self.engine, self.url) as conn:
                 conn.execute(
@@ -277,6 +277,9 @@ class Ledger:
                     .on_conflict_do_nothing(index_elements=["name"])
                 )
                 stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
+            if stored != hasher.fingerprint():  # another process made this ledger at the same moment: its key
+                discard_new_key(hasher.fingerprint())
+                hasher = Hasher(load_key(self.url, key, key_file, stored=stored))
         if stored != hasher.fingerprint():
             raise LedgerError(
                 f"the ledger {describe_url(self.url)} was made with another key; give its key "

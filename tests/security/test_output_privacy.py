@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import ijw_gateway as ijw
 from ijw_gateway.messages.personal import personal_kind_at
+from ijw_gateway.tussentaal import default_catalog
 from ijw_gateway.validation.findings import Finding
 from tests.security.privacy import assert_no_personal_values, personal_texts
 
@@ -144,3 +146,24 @@ def test_the_list_of_personal_elements(path: str | None, kind: str | None) -> No
 def test_the_helper_finds_every_personal_value_of_the_example() -> None:
     texts = set(personal_texts(JW301.encode("utf-8")).values())
     assert {"999900006", "2010-02-14", "Wit", "de", "T", "12", "9999ZZ", "Voorbeeldstraat", "Arnhem"} == texts
+
+
+def test_the_demo_tells_its_story_without_personal_data(tmp_path: Path) -> None:
+    """The account and the monitor page of a real ``ijw demo``: no value of a personal element of any message it
+    wrote or answered, nor of the jeugdige or jeugdbeschermer of its bepalingen."""
+    directory = tmp_path / "demo"
+    done = _ijw("demo", "--dir", str(directory))
+    assert done.returncode == 0, done.stderr
+    outputs = (done.stdout, done.stderr, (directory / "report.html").read_text(encoding="utf-8"))
+    gemeenten = {g.naam for g in default_catalog().gemeenten.values()}  # shown as gemeente, also a Plaatsnaam
+    messages = sorted((directory / "berichten").glob("*.xml"))
+    assert len(messages) > 20
+    checked = 0
+    for path in messages:
+        checked += assert_no_personal_values(path.read_bytes(), *outputs, public=gemeenten, require=False)
+    assert checked > 50
+    for path in sorted((ROOT / "examples" / "bepalingen").glob("*.yaml")):
+        bepaling = yaml.safe_load(path.read_text(encoding="utf-8"))
+        values = [str(v) for v in bepaling["jeugdige"].values()] + [bepaling["jeugdbeschermer"]]
+        for value in (v for v in values if len(v) >= 4):
+            assert all(value not in output for output in outputs), (path.name, value)
