@@ -340,9 +340,13 @@ def render_account(result: DemoResult) -> str:
     lines += ["", f"3. The ledger: {result.counts['cases']} cases, {result.counts['messages']} messages, "
               f"{result.counts['events']} route events. Deadlines on {result.today:%Y-%m-%d}: "
               + ", ".join(f"{states.get(s, 0)} {s}" for s in ("met", "late", "open", "overdue"))]
+    unmapped = {b.case for b in result.built if b.error}
     for d in sorted(result.deadlines, key=lambda d: (d.due, d.case)):
         if d.state == "overdue":
             lines.append(f"   OVERDUE {d.case} step {d.step} (due {d.due:%Y-%m-%d}): {d.subject or d.description}")
+            if d.case in unmapped and not d.step.startswith("OP"):
+                lines.append("       its bepaling could not be mapped to the region's contract (see 1.), so no "
+                             "provider could be assigned")
             lines.append(f"       next: {d.escalation}")
         elif d.state == "open":
             lines.append(f"   open    {d.case} step {d.step} (due {d.due:%Y-%m-%d}): {d.subject or d.description}")

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -111,6 +111,8 @@ class CaseInfo:
     maatregel: str
     opened_at: datetime
     created: bool = False
+    mapping: str | None = None
+    """Why the bepaling could not be mapped to the region's contract when the case was opened (None: it could)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,6 +124,7 @@ class CaseInfo:
             "maatregel": self.maatregel,
             "opened": local_date(self.opened_at).isoformat(),
             "created": self.created,
+            "mapping": self.mapping,
         }
 
 
@@ -291,12 +294,16 @@ class Ledger:
     def open(self, bepaling: Any, at: Moment | None = None) -> CaseInfo:
         """Open the case of a bepaling (a file path, a Bepaling or a mapping) at ``at`` (default now)."""
         bep = _bepaling(bepaling)
+        mapping = _mapping_problem(bep)
         with transaction(self.engine, self.url) as conn:
-            info = self._open_in(conn, bep, at)
+            info = self._open_in(conn, bep, at, mapping)
+            if info.mapping != mapping:  # opened again after the contract (or the bepaling) changed
+                conn.execute(_CASE.update().where(_CASE.c.id == info.case).values(mapping=mapping))
+                info = replace(info, mapping=mapping)
         log.info("case opened" if info.created else "case already open", case=info.case, route=info.route)
         return info
 
-    def _open_in(self, conn: Connection, bep: Any, at: Moment | None) -> CaseInfo:
+    def _open_in(self, conn: Connection, bep: Any, at: Moment | None, mapping: str | None = None) -> CaseInfo:
         from ijw_gateway.tussentaal import default_catalog
 
         opened_at = aware(at) if at is not None else _now()
@@ -312,6 +319,7 @@ class Ledger:
             "bsn_hash": bsn_hash,
             "opened_at": opened_at,
             "recorded_at": _now(),
+            "mapping": mapping,
         }
         inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
         created = conn.execute(inserted).scalar() is not None
@@ -879,7 +887,20 @@ def _case_info(row: Any, created: bool = False) -> CaseInfo:
         maatregel=row.maatregel,
         opened_at=row.opened_at,
         created=created,
+        mapping=row.mapping,
     )
+
+
+def _mapping_problem(bep: Any) -> str | None:
+    """Why ``bep`` cannot be mapped to its region's contract (its first failed hulp line), or None."""
+    from ijw_gateway.tussentaal.mapping import map_bepaling
+
+    failed = map_bepaling(bep).fouten
+    if not failed:
+        return None
+    more = f" (and {len(failed) - 1} more hulp line{'s' if len(failed) > 2 else ''})" if len(failed) > 1 else ""
+    text = failed[0].error + more
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 class _Unlinked(Exception):

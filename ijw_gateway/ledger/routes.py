@@ -231,6 +231,8 @@ class MessageRule(_Model):
 
 class Definitions(_Model):
     version: Literal[1]
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    """The abbreviations the descriptions use (JB, LTM, …) and what they stand for."""
     lapses_all_on: tuple[Ref, ...] = ()
     routes: dict[RouteId, Route]
     rules: tuple[MessageRule, ...] = ()
