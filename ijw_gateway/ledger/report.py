@@ -42,7 +42,7 @@ from ijw_gateway.ledger.deadlines import Deadline
 from ijw_gateway.ledger.facts import local_date
 from ijw_gateway.ledger.routes import Definitions, load_definitions
 
-__all__ = ["GROUPS", "build_report", "render_html", "render_text", "step_order"]
+__all__ = ["GROUPS", "build_report", "glossary", "render_html", "render_text", "step_order"]
 
 GROUPS = (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling"))
 _GROUP_TITLES = {"regio": "jeugdhulpregio", "gemeente": "gemeente", "gi": "gecertificeerde instelling (GI)"}
@@ -93,8 +93,8 @@ def _gi_namen() -> dict[str, str]:
         return {}
 
 
-WD = "werkdagen: working days, Monday to Friday without the public holidays of the Algemene termijnenwet"
-TERMS = {
+_WD = "werkdagen: working days, Monday to Friday without the public holidays of the Algemene termijnenwet"
+_TERMS = {
     "on time": "the share of the done steps that were done by their due date",
     "median": "the middle one of the numbers of werkdagen from the start of a step to its completion",
     "overdue": "open past its due date",
@@ -107,13 +107,13 @@ def glossary(definitions: Definitions, gis: Iterable[str] = ()) -> dict[str, str
     out = dict(definitions.abbreviations)
     names = _gi_namen()
     out.update((gi, names[gi]) for gi in sorted(set(gis)) if gi in names)
-    out["wd"] = WD
+    out["wd"] = _WD
     for rule in definitions.rules:
         if rule.rule in out:
             out[rule.rule] += f"; {rule.description}"
         else:
             out[rule.rule] = f"iJw process rule: {rule.description}"
-    return out | TERMS
+    return out | _TERMS
 
 
 def _share(met: int, done: int) -> float | None:

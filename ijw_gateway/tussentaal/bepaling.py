@@ -522,12 +522,15 @@ def _suggestie(value: str, choices: dict[str, str]) -> str | None:
     return f"did you mean {choices[found[0]]}?" if found else None
 
 
+_MODEL_AT: dict[str, type[_Model]] = {"jeugdige": Jeugdige, "hulp": Hulp, "omvang": Omvang}
+
+
 def _veld_suggestie(loc: tuple[Any, ...]) -> str:
-    names = [p for p in loc[:-1] if isinstance(p, str)]
-    model: type[_Model] = {"jeugdige": Jeugdige, "hulp": Hulp, "omvang": Omvang}.get(names[-1], Bepaling) \
-        if names else Bepaling
-    if not isinstance(loc[-1], str):
+    """``; did you mean bsn?`` for a key that is no field (``loc``: where it is), or nothing."""
+    if not loc or not isinstance(loc[-1], str):
         return ""
+    parents = [p for p in loc[:-1] if isinstance(p, str)]
+    model = _MODEL_AT.get(parents[-1], Bepaling) if parents else Bepaling
     hint = _suggestie(loc[-1], {name.casefold(): name for name in model.model_fields})
     return f"; {hint}" if hint else ""
 
