@@ -33,7 +33,7 @@ from __future__ import annotations
 import html
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -607,53 +607,14 @@ def _group_section(report: dict[str, Any], attr: str, label: str) -> str:
     return "".join(out)
 
 
-def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
-    """Per group × step: the on-time share (coloured, with its text) and overdue count."""
-    columns = [(s["route"], s["step"]) for s in report["steps"] if s["deadlines"]]
+def _grid(report: dict[str, Any], attr: str, label: str, table_id: str, summary: str, caption: str,
+          columns: list[tuple[str, str]], cell: Callable[[str, str, dict[str, Any]], str], after: str = "") -> str:
+    """A collapsible group × route step table; ``cell`` renders the ``<td>`` of a step the group has."""
     if not columns:
         return ""
-    out = [f'<details{" open" if attr == "regio" else ""}><summary>On time per step and {_e(title)}</summary>'
-           f'<div class="scroll"><table class="matrix" id="matrix-{attr}"><caption>Share of done steps on time per '
-           f"{_e(title)} and route step; a red number is the count of overdue deadlines</caption><thead><tr>"
-           f'<th scope="col">{_e(title)}</th>']
-    for route, step in columns:
-        out.append(f'<th scope="col" class="n">{_e(route)}<br>{_e(step)}</th>')
-    out.append("</tr></thead><tbody>")
-    for r in report["groups"][attr]:
-        cells = {(p["route"], p["step"]): p for p in r["per_step"]}
-        shown = f"{r['naam']} ({r[label]})" if r.get("naam") else str(r[label])
-        out.append(f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>')
-        for route, step in columns:
-            p = cells.get((route, step))
-            if p is None:
-                out.append('<td class="cell none">·</td>')
-                continue
-            od = f' <span class="od-badge">{p["overdue"]}</span>' if p["overdue"] else ""
-            tip = f"{route} step {step}: {_pct(p['on_time'])} of {p['steps_done']} on time, {p['overdue']} overdue"
-            out.append(f'<td class="cell {_level(p["on_time"])}" data-route="{_e(route)}" data-step="{_e(step)}" '
-                       f'data-key="on_time" data-value="{_attr(p["on_time"])}" data-overdue="{p["overdue"]}" '
-                       f'title="{_e(tip)}">'
-                       f"{_e(_pct(p['on_time']))}{od}</td>")
-        out.append("</tr>")
-    out.append(f'</tbody></table></div><p class="legend" id="matrix-{attr}-legend">Each cell: the share of the '
-               'done steps that were on time — <span class="swatch good"></span>90% or more '
-               '<span class="swatch fair"></span>70–89% <span class="swatch poor"></span>less than 70% '
-               '<span class="swatch none"></span>none done yet (–); a red number is the count of overdue '
-               "deadlines; · means no deadline of that step. The column heads are the route and the step."
-               "</p></details>")
-    return "".join(out)
-
-
-def _median_matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
-    """Per group × step: the median werkdagen from start to done (readable as a grid, not a list)."""
-    columns = [(s["route"], s["step"]) for s in report["steps"] if s["steps_done"]]
-    if not columns:
-        return ""
-    out = [f'<details{" open" if attr == "regio" else ""}><summary>Median werkdagen per step and {_e(title)}'
-           f'</summary><div class="scroll"><table class="matrix" id="medians-{attr}"><caption>Median number of '
-           f"werkdagen from the start of a step to its completion, per {_e(title)} and route step; – none done, "
-           "· no deadline</caption><thead><tr>"
-           f'<th scope="col">{_e(title)}</th>']
+    out = [f'<details{" open" if attr == "regio" else ""}><summary>{_e(summary)}</summary><div class="scroll">'
+           f'<table class="matrix" id="{table_id}"><caption>{_e(caption)}</caption><thead><tr>'
+           f'<th scope="col">{_e(_GROUP_TITLES[attr])}</th>']
     out += [f'<th scope="col" class="n">{_e(route)}<br>{_e(step)}</th>' for route, step in columns]
     out.append("</tr></thead><tbody>")
     for r in report["groups"][attr]:
@@ -662,16 +623,45 @@ def _median_matrix(report: dict[str, Any], attr: str, label: str, title: str) ->
         out.append(f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>')
         for route, step in columns:
             p = cells.get((route, step))
-            if p is None:
-                out.append('<td class="cell none">·</td>')
-                continue
-            median = p.get("median_werkdagen")
-            out.append(f'<td class="cell" data-route="{_e(route)}" data-step="{_e(step)}" '
-                       f'data-key="median_werkdagen" data-value="{_attr(median)}" '
-                       f'title="{_e(f"{route} step {step}: median {_num(median)} werkdagen")}">{_e(_num(median))}</td>')
+            out.append('<td class="cell none">·</td>' if p is None else cell(route, step, p))
         out.append("</tr>")
-    out.append("</tbody></table></div></details>")
+    out.append(f"</tbody></table></div>{after}</details>")
     return "".join(out)
+
+
+def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
+    """Per group × step: the on-time share (coloured, with its text) and overdue count, with its legend."""
+
+    def cell(route: str, step: str, p: dict[str, Any]) -> str:
+        od = f' <span class="od-badge">{p["overdue"]}</span>' if p["overdue"] else ""
+        tip = f"{route} step {step}: {_pct(p['on_time'])} of {p['steps_done']} on time, {p['overdue']} overdue"
+        return (f'<td class="cell {_level(p["on_time"])}" data-route="{_e(route)}" data-step="{_e(step)}" '
+                f'data-key="on_time" data-value="{_attr(p["on_time"])}" data-overdue="{p["overdue"]}" '
+                f'title="{_e(tip)}">{_e(_pct(p["on_time"]))}{od}</td>')
+
+    legend = (f'<p class="legend" id="matrix-{attr}-legend">Each cell: the share of the done steps that were on '
+              'time — <span class="swatch good"></span>90% or more <span class="swatch fair"></span>70–89% '
+              '<span class="swatch poor"></span>less than 70% <span class="swatch none"></span>none done yet (–); '
+              "a red number is the count of overdue deadlines; · means no deadline of that step. The column heads "
+              "are the route and the step.</p>")
+    return _grid(report, attr, label, f"matrix-{attr}", f"On time per step and {title}",
+                 f"Share of done steps on time per {title} and route step; a red number is the count of overdue "
+                 "deadlines", [(s["route"], s["step"]) for s in report["steps"] if s["deadlines"]], cell, legend)
+
+
+def _median_matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
+    """Per group × step: the median werkdagen from start to done (readable as a grid, not a list)."""
+
+    def cell(route: str, step: str, p: dict[str, Any]) -> str:
+        median = p.get("median_werkdagen")
+        return (f'<td class="cell" data-route="{_e(route)}" data-step="{_e(step)}" data-key="median_werkdagen" '
+                f'data-value="{_attr(median)}" title="{_e(f"{route} step {step}: median {_num(median)} werkdagen")}">'
+                f"{_e(_num(median))}</td>")
+
+    return _grid(report, attr, label, f"medians-{attr}", f"Median werkdagen per step and {title}",
+                 f"Median number of werkdagen from the start of a step to its completion, per {title} and route "
+                 "step; – none done, · no deadline",
+                 [(s["route"], s["step"]) for s in report["steps"] if s["steps_done"]], cell)
 
 
 def _overdue_section(report: dict[str, Any]) -> str:
