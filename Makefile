@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/ledger_bench.py
+	$(BIN)/python benchmarks/scaling_bench.py
 
 # docs/report.png: the HTML monitor report of a realistic ledger in headless Chromium.
 screenshot: $(STAMP)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
 import tempfile
 import time
@@ -23,7 +24,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ijw_gateway.errors import DataError, MappingError, UsageError
@@ -32,6 +32,8 @@ from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.codelists import REDEN_AFWIJZING_VERZOEK
 from ijw_gateway.messages.registry import berichttype_of
 from ijw_gateway.resources import data_dir
+from ijw_gateway.safeyaml import read_yaml
+from ijw_gateway.tussentaal.zorgvormen import describe_validation_error
 
 __all__ = ["DemoResult", "Scenario", "default_scenario", "render_account", "run_demo"]
 
@@ -93,15 +95,12 @@ class Scenario(_Strict):
 
     @classmethod
     def load(cls, path: Path) -> Scenario:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise UsageError(f"the demo scenario {path} cannot be read: {error.strerror or error}") from None
-        except yaml.YAMLError as error:
-            raise DataError(f"the demo scenario {path} is not valid YAML: {error}") from None
+        raw = read_yaml(path, error=UsageError)  # size, alias and depth limits, as for every data file
         try:
             scenario = cls.model_validate(raw)
-        except (ValidationError, UsageError) as error:
+        except ValidationError as error:
+            raise DataError(describe_validation_error(f"the demo scenario {path}", error)) from None
+        except UsageError as error:
             raise DataError(f"the demo scenario {path} is not valid: {error}") from None
         base = path.parent
         resolved = scenario.model_copy(update={
@@ -256,7 +255,7 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
 
     berichten = stage / "berichten"
     berichten.mkdir()
-    key = secrets.token_hex(32)  # kept beside the ledger, owner-only, as `ijw ledger` would create it
+    key = secrets.token_hex(32)  # beside the ledger, owner-only: fictitious data only (a real key is kept apart)
     fd = os.open(stage / "ijw-ledger.db.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
@@ -379,12 +378,17 @@ def render_account(result: DemoResult) -> str:
         lines.append(f"   {a.file.name}: {a.bericht} {verdict} on {a.day:%Y-%m-%d} → {', '.join(a.answers) or '-'}"
                      f"; {a.ledger}")
     states = Counter(d.state for d in result.deadlines)
+    key = f"IJW_LEDGER_KEY_FILE={shlex.quote(str(result.directory / 'ijw-ledger.db.key'))}"
     lines += ["", f"3. The ledger: {result.counts['cases']} cases, {result.counts['messages']} messages, "
               f"{result.counts['events']} route events. Deadlines on {result.today:%Y-%m-%d}: "
               + ", ".join(f"{states.get(s, 0)} {s}" for s in ("met", "late", "open", "overdue"))]
+    unmapped = {b.case for b in result.built if b.error}
     for d in sorted(result.deadlines, key=lambda d: (d.due, d.case)):
         if d.state == "overdue":
             lines.append(f"   OVERDUE {d.case} step {d.step} (due {d.due:%Y-%m-%d}): {d.subject or d.description}")
+            if d.case in unmapped and not d.step.startswith("OP"):
+                lines.append("       its bepaling could not be mapped to the region's contract (see 1.), so no "
+                             "provider could be assigned")
             lines.append(f"       next: {d.escalation}")
         elif d.state == "open":
             lines.append(f"   open    {d.case} step {d.step} (due {d.due:%Y-%m-%d}): {d.subject or d.description}")
@@ -392,13 +396,14 @@ def render_account(result: DemoResult) -> str:
         "",
         "4. Files:",
         f"   messages  {result.berichten}/ ({sum(1 for _ in result.berichten.glob('*.xml'))} files)",
-        f"   ledger    {result.directory / 'ijw-ledger.db'} (key in ijw-ledger.db.key)",
+        f"   ledger    {result.directory / 'ijw-ledger.db'} (its key beside it in ijw-ledger.db.key: for "
+        "fictitious data only; a real ledger's key is kept apart, see SECURITY.md)",
         f"   report    {result.report}",
         "",
         "Look further with, for example:",
         f"   ijw validate {result.berichten}",
-        f"   ijw ledger --db {result.ledger_url} status --today {result.today:%Y-%m-%d}",
-        f"   ijw ledger --db {result.ledger_url} report --today {result.today:%Y-%m-%d}",
+        f"   {key} ijw ledger --db {result.ledger_url} status --today {result.today:%Y-%m-%d}",
+        f"   {key} ijw ledger --db {result.ledger_url} report --today {result.today:%Y-%m-%d}",
         "",
         f"Done in {result.seconds:.1f} s.",
     ]

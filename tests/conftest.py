@@ -7,6 +7,7 @@ is a failure, so CI can never pass without checking against the official XSDs.
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,12 @@ def reference() -> Path:
 @pytest.fixture(scope="session")
 def official(reference: Path) -> OfficialSchemas:
     return OfficialSchemas(OFFICIAL_XSD)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_real_user_configuration(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Ledger keys a test makes by default go to a directory of the test run, never the user's own
+    configuration (``XDG_CONFIG_HOME``, which ``platformdirs`` reads; subprocesses inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        yield

@@ -21,3 +21,5 @@ class CaseDescription:
     maatregel: str
     vastgesteld_op: date | None
     bsn: str = field(repr=False)
+    mapping: str | None = None
+    """Why the bepaling cannot be mapped to its region's contract (the monitor says so), or None."""

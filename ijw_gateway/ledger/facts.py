@@ -100,7 +100,7 @@ class MessageFact(_Fact):
     the receiver owes it.
     """
 
-    berichttype: str = Field(pattern=r"^JW\d{3}$")
+    berichttype: str = Field(pattern=r"^JW[0-9]{3}$")
     direction: Direction
     at: Moment
     identificatie: str | None = None

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +31,7 @@ from ijw_gateway.ledger.deadlines import Deadline
 from ijw_gateway.ledger.extract import MessageInfo
 from ijw_gateway.ledger.facts import AMSTERDAM, CaseFacts, Direction, Event, MessageFact, event_name, local_date
 from ijw_gateway.ledger.prepare import Prepared, PreparePool, prepare, prepare_model, worker_count
-from ijw_gateway.ledger.privacy import Hasher, load_key
+from ijw_gateway.ledger.privacy import Hasher, discard_new_key, load_key
 from ijw_gateway.ledger.routes import Definitions, load_definitions
 from ijw_gateway.ledger.schema import ensure_schema
 from ijw_gateway.ledger.store import (
@@ -71,7 +71,7 @@ INGEST_BATCH_SECONDS = 0.5
 INGEST_PARALLEL_MIN = 32
 IngestStatus = Literal["recorded", "duplicate", "conflict", "invalid", "unlinked", "skipped"]
 Moment = datetime | date
-_KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>\d{1,3})$")
+_KENMERK_REF = re.compile(r"^(?P<kenmerk>.+)-(?P<line>[0-9]{1,3})$")
 
 _CASE: Table = CaseRow.__table__  # type: ignore[assignment]
 _EVENT: Table = EventRow.__table__  # type: ignore[assignment]
@@ -117,6 +117,8 @@ class CaseInfo:
     maatregel: str
     opened_at: datetime
     created: bool = False
+    mapping: str | None = None
+    """Why the bepaling could not be mapped to the region's contract when the case was opened (None: it could)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -128,6 +130,7 @@ class CaseInfo:
             "maatregel": self.maatregel,
             "opened": local_date(self.opened_at).isoformat(),
             "created": self.created,
+            "mapping": self.mapping,
         }
 
 
@@ -277,7 +280,7 @@ class Ledger:
     def _init_key(self, key: str | bytes | None, key_file: Path | str | None) -> Hasher:
         with transaction(self.engine, self.url) as conn:
             stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
-        hasher = Hasher(load_key(self.url, key, key_file, create=stored is None))
+        hasher = Hasher(load_key(self.url, key, key_file, stored=stored))
         if stored is None:
             with transaction(self.engine, self.url) as conn:
                 conn.execute(
@@ -286,6 +289,9 @@ class Ledger:
                     .on_conflict_do_nothing(index_elements=["name"])
                 )
                 stored = conn.execute(select(_META.c.value).where(_META.c.name == "key_check")).scalar()
+            if stored != hasher.fingerprint():  # another process made this ledger at the same moment: its key
+                discard_new_key(hasher.fingerprint())
+                hasher = Hasher(load_key(self.url, key, key_file, stored=stored))
         if stored != hasher.fingerprint():
             raise LedgerError(
                 f"the ledger {describe_url(self.url)} was made with another key; give its key "
@@ -299,7 +305,8 @@ class Ledger:
         return self.open_case(_case_of(bepaling), at)
 
     def open_case(self, case: CaseDescription, at: Moment | None = None) -> CaseInfo:
-        """Open ``case`` at ``at`` (default now); opening it again changes nothing."""
+        """Open ``case`` at ``at`` (default now); opening it again changes nothing but ``mapping``
+        (why its bepaling cannot be mapped, which a changed contract or bepaling may change)."""
         with transaction(self.engine, self.url) as conn:
             info = self._open_in(conn, case, at)
         log.info("case opened" if info.created else "case already open", case=info.case, route=info.route)
@@ -318,6 +325,7 @@ class Ledger:
             "bsn_hash": self._hash.bsn(case.bsn),
             "opened_at": opened_at,
             "recorded_at": _now(),
+            "mapping": case.mapping,
         }
         inserted = self._insert(_CASE).values(**values).on_conflict_do_nothing().returning(_CASE.c.id)
         created = conn.execute(inserted).scalar() is not None
@@ -326,7 +334,11 @@ class Ledger:
             if getattr(row, name) != values[name]:
                 what = "jeugdige" if name == "bsn_hash" else name
                 raise LedgerError(f"case {case.case} is already open with another {what}; a kenmerk names one case")
-        return _case_info(row, created)
+        info = _case_info(row, created)
+        if info.mapping != case.mapping:  # opened again after the contract (or the bepaling) changed
+            conn.execute(_CASE.update().where(_CASE.c.id == case.case).values(mapping=case.mapping))
+            info = replace(info, mapping=case.mapping)
+        return info
 
     def case(self, case: str) -> CaseInfo:
         """One case; LedgerError when the ledger does not have it."""
@@ -653,7 +665,7 @@ class Ledger:
         of a build writes the same JW301. The counter is shared by every process on the
         ledger: SQLite queues the writers, PostgreSQL takes the gemeente's advisory lock.
         """
-        if not (len(gemeente) == 4 and gemeente.isdigit()):
+        if not (len(gemeente) == 4 and gemeente.isascii() and gemeente.isdigit()):
             raise UsageError(f"gemeente {gemeente!r}: expected a CBS gemeentecode of four digits")
         key = "|".join(map(str, sleutel))
         if not key or len(key) > 120:
@@ -897,6 +909,7 @@ def _case_info(row: Any, created: bool = False) -> CaseInfo:
         maatregel=row.maatregel,
         opened_at=row.opened_at,
         created=created,
+        mapping=row.mapping,
     )
 
 

@@ -15,9 +15,17 @@ Definitions:
   done; ``overdue`` deadlines (open past due) are counted apart, never hidden in a share;
 * ``median_werkdagen``: the median number of working days from the start of a step to
   its completion, over its done deadlines;
-* ``werkdagen_overdue``: working days after the due date up to and including ``today``.
+* ``werkdagen_overdue``: working days after the due date up to and including ``today``;
+* ``period``: from the day the first case was opened to ``today``, the day judged on;
+* ``mapping`` of an overdue route step: why the case's bepaling could not be mapped to its
+  region's contract when it was opened (None when it could, and on the process rules, which
+  are about messages that were made) — the reason no provider got it;
+* ``glossary``: every abbreviation the report uses (JB, LTM, ZA, BO, RET, GI and the GIs,
+  wd, the OP codes of the process rules) and its meaning.
 
-No personal data: cases appear by their id (the kenmerk of the bepaling) only.
+A step with no deadline at all in the period is listed by name only (folded away in the HTML,
+one line in the text), with the same zero numbers in JSON. No personal data: cases appear by
+their id (the kenmerk of the bepaling) only.
 """
 
 from __future__ import annotations
@@ -25,15 +33,16 @@ from __future__ import annotations
 import html
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline
+from ijw_gateway.ledger.facts import local_date
 from ijw_gateway.ledger.routes import Definitions, load_definitions
 
-__all__ = ["GROUPS", "build_report", "render_html", "render_text", "step_order"]
+__all__ = ["GROUPS", "build_report", "glossary", "render_html", "render_text", "step_order"]
 
 GROUPS = (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling"))
 _GROUP_TITLES = {"regio": "jeugdhulpregio", "gemeente": "gemeente", "gi": "gecertificeerde instelling (GI)"}
@@ -71,6 +80,40 @@ def _gemeente_namen() -> dict[str, str]:
         return {code: g.naam for code, g in default_catalog().gemeenten.items()}
     except (IjwError, OSError):
         return {}
+
+
+def _gi_namen() -> dict[str, str]:
+    """GI code → name (empty when the list cannot be read)."""
+    from ijw_gateway.errors import IjwError
+    from ijw_gateway.tussentaal.build import gecertificeerde_instellingen
+
+    try:
+        return {code: gi.naam for code, gi in gecertificeerde_instellingen().items()}
+    except (IjwError, OSError):
+        return {}
+
+
+_WD = "werkdagen: working days, Monday to Friday without the public holidays of the Algemene termijnenwet"
+_TERMS = {
+    "on time": "the share of the done steps that were done by their due date",
+    "median": "the middle one of the numbers of werkdagen from the start of a step to its completion",
+    "overdue": "open past its due date",
+    "open": "not done yet and not yet due",
+}
+
+
+def glossary(definitions: Definitions, gis: Iterable[str] = ()) -> dict[str, str]:
+    """Every abbreviation the report uses and what it stands for, in the order a reader meets them."""
+    out = dict(definitions.abbreviations)
+    names = _gi_namen()
+    out.update((gi, names[gi]) for gi in sorted(set(gis)) if gi in names)
+    out["wd"] = _WD
+    for rule in definitions.rules:
+        if rule.rule in out:
+            out[rule.rule] += f"; {rule.description}"
+        else:
+            out[rule.rule] = f"iJw process rule: {rule.description}"
+    return out | _TERMS
 
 
 def _share(met: int, done: int) -> float | None:
@@ -159,7 +202,8 @@ def build_report(
                 if (route, step) in grouped:
                     tally = _tally(grouped[(route, step)], calendar)
                     per_step.append({"route": route, "step": step, "steps_done": tally["steps_done"],
-                                     "on_time": tally["on_time"], "overdue": tally["overdue"]})
+                                     "on_time": tally["on_time"], "overdue": tally["overdue"],
+                                     "median_werkdagen": tally["median_werkdagen"]})
             tally = _tally(items, calendar)
             rows.append(
                 {
@@ -177,6 +221,7 @@ def build_report(
         groups[attr] = rows
 
     overdue = []
+    rules = {r.rule for r in defs.rules}  # on messages that were made: the mapping is no reason there
     for d in all_deadlines:
         if d.state != "overdue":
             continue
@@ -194,6 +239,7 @@ def build_report(
                 "due": d.due.isoformat(),
                 "werkdagen_overdue": calendar.working_days_between(d.due, today),
                 "escalation": d.escalation,
+                "mapping": getattr(case, "mapping", None) if d.step not in rules else None,
             }
         )
     overdue.sort(key=lambda o: (-o["werkdagen_overdue"], o["due"], o["case"], o["step"], o["what"]))
@@ -208,8 +254,11 @@ def build_report(
         "overdue_cases": len({o["case"] for o in overdue}),
     }
     routes = {route_id: route.name for route_id, route in sorted(defs.routes.items())}
-    return {"today": today.isoformat(), "summary": summary, "routes": routes, "steps": steps, "groups": groups,
-            "overdue": overdue}
+    opened = [local_date(c.opened_at) for c in case_list if getattr(c, "opened_at", None) is not None]
+    period = {"from": min(opened).isoformat() if opened else None, "to": today.isoformat()}
+    return {"today": today.isoformat(), "period": period, "summary": summary, "routes": routes, "steps": steps,
+            "groups": groups, "overdue": overdue,
+            "glossary": glossary(defs, (str(c.gi) for c in case_list if getattr(c, "gi", None)))}
 
 
 # --------------------------------------------------------------------------- formatting
@@ -229,31 +278,54 @@ def _routes(report: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(s["route"] for s in report["steps"]))
 
 
+def _period(report: dict[str, Any]) -> str:
+    period = report.get("period") or {}
+    start = period.get("from")
+    return f"cases opened from {start} to {report['today']}" if start else "no cases"
+
+
+def _medians(per_step: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(route, "step 1: 2 wd, step 3: 4.5 wd") per route, for the steps that have a median."""
+    out: dict[str, list[str]] = {}
+    for p in per_step:
+        if isinstance(p.get("median_werkdagen"), int | float):
+            out.setdefault(p["route"], []).append(f"step {p['step']}: {_num(p['median_werkdagen'])} wd")
+    return [(route, ", ".join(items)) for route, items in out.items()]
+
+
+def _unmapped(item: dict[str, Any]) -> str | None:
+    return f"its bepaling could not be mapped to the region's contract: {item['mapping']}" if item.get("mapping") \
+        else None
+
+
 # --------------------------------------------------------------------------- text
 def render_text(report: dict[str, Any]) -> str:
     s = report["summary"]
     lines = [
-        f"ledger report on {report['today']}",
+        f"ledger report on {report['today']}: {_period(report)}",
         f"{s['cases']} cases, {s['deadlines']} deadlines: {s['met']} met, {s['late']} late, {s['overdue']} overdue, "
         f"{s['open']} open; {_pct(s['on_time'])} of {s['steps_done']} steps done on time; "
         f"{s['overdue_cases']} cases with overdue deadlines",
     ]
     for route in _routes(report):
         lines.append(f"\nroute {route}, per step: on time (of done), median werkdagen, overdue, open")
-        for st in (x for x in report["steps"] if x["route"] == route):
+        for st in (x for x in report["steps"] if x["route"] == route and x["deadlines"]):
             lines.append(
                 f"  {st['step']:<6} {_pct(st['on_time']):>5} of {st['steps_done']:<5} "
                 f"median {_num(st['median_werkdagen']):>4}  overdue {st['overdue']:<4} open {st['open']:<4} "
                 f"({st['term']})"
             )
+        empty = [x["step"] for x in report["steps"] if x["route"] == route and not x["deadlines"]]
+        if empty:
+            lines.append(f"  no deadlines in this period: {', '.join(empty)}")
     for attr, label in GROUPS:
         lines.append(f"\nper {label}:")
         for row in report["groups"][attr]:
-            medians = ", ".join(f"{k}: {_num(v)}" for k, v in row["median_werkdagen"].items()) or "-"
+            medians = "; ".join(f"route {route} {items}" for route, items in _medians(row["per_step"])) or "-"
             name = f"{row['naam']} ({row[label]})" if row.get("naam") else row[label]
             lines.append(
                 f"  {name}: {row['cases']} cases, {_pct(row['on_time'])} of {row['steps_done']} steps on time, "
-                f"{row['overdue_cases']} with overdue deadlines; median werkdagen per step {medians}"
+                f"{row['overdue_cases']} with overdue deadlines; median werkdagen: {medians}"
             )
     lines.append(f"\nopen overdue deadlines ({len(report['overdue'])}), longest overdue first:")
     for o in report["overdue"]:
@@ -262,8 +334,12 @@ def render_text(report: dict[str, Any]) -> str:
             f"{o['gemeente_naam'] or o['gemeente'] or '?'}, "
             f"{o['gi'] or '?'}): due {o['due']}, {o['werkdagen_overdue']} werkdagen overdue — next: {o['escalation']}"
         )
+        if note := _unmapped(o):
+            lines.append(f"    note: {note}")
     if not report["overdue"]:
         lines.append("  none")
+    lines.append("\nabbreviations and terms:")
+    lines += [f"  {term}: {meaning}" for term, meaning in report.get("glossary", {}).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -327,6 +403,17 @@ details summary{cursor:pointer;color:var(--accent);margin:6px 0}
 .scroll{overflow-x:auto}
 .legend{color:var(--muted);font-size:13px}
 .legend b.good{color:var(--good)}.legend b.fair{color:var(--fair)}.legend b.poor{color:var(--poor)}
+.legend .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin:0 3px 0 8px;
+border:1px solid var(--line)}
+.swatch.good{background:#d8f0e1}.swatch.fair{background:#fbe7c6}.swatch.poor{background:#f8d3cf}
+.swatch.none{background:#fff}
+.folded{color:var(--muted);font-size:13px;margin:4px 0 0}
+.note{margin:4px 0 0;color:var(--poor);font-weight:600}
+.why{color:var(--muted);font-size:13px}
+.why summary{margin:2px 0}
+dl.glossary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
+dl.glossary dt{font-weight:700}
+dl.glossary dd{margin:0}
 footer{color:var(--muted);font-size:13px;padding:0 28px 24px}
 @media print{body{background:#fff}section,.kpi{break-inside:avoid}}
 """
@@ -336,7 +423,7 @@ def _bar_chart(
     chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str, dict[str, Any], dict[str, str]]]
 ) -> str:
     """A horizontal bar chart of on-time shares: (label, sublabel, values, data attributes) per row."""
-    label_w, bar_w, right_w, row_h, top = 215, 250, 215, 28, 26
+    label_w, bar_w, right_w, row_h, top = 215, 250, 290, 28, 26
     width = label_w + bar_w + right_w
     height = top + row_h * len(rows) + 8
     out = [
@@ -370,7 +457,7 @@ def _bar_chart(
                        f'height="16" rx="3"/>')
         detail = f"{_pct(share)}" + (f" of {values['steps_done']}" if share is not None else " (none done)")
         if isinstance(median, int | float) and not isinstance(median, bool):
-            detail += f" · {_num(median)} wd"
+            detail += f" · median {_num(median)} wd"
         out.append(f'<text x="{label_w + bar_w + 8}" y="{y + 18}" font-size="13">{_e(detail)}</text>')
         if values.get("overdue"):
             out.append(f'<text x="{width - 4}" y="{y + 18}" font-size="13" text-anchor="end" class="od">'
@@ -407,8 +494,18 @@ def _td(value: Any, shown: str, key: str, numeric: bool = True, extra: str = "")
 
 _LEGEND = ('<p class="legend">Bars: share of the <em>done</em> steps that were done by their due date '
            '(<b class="good">≥ 90%</b>, <b class="fair">70–89%</b>, <b class="poor">&lt; 70%</b>; the dashed line '
-           'is 90%), with the median werkdagen from start to done; open steps past their due date are counted as '
-           '<span class="od-badge">overdue</span> beside it. The tables below hold the same numbers.</p>')
+           'is 90%), with the median number of werkdagen (<abbr title="werkdagen">wd</abbr>) from start to done; '
+           'open steps past their due date are counted as <span class="od-badge">overdue</span> beside it. Steps '
+           'without any deadline in the period are named below their chart. The tables below hold the same '
+           'numbers; the abbreviations are explained at the end of the page.</p>')
+
+
+def _without_deadlines(steps: list[dict[str, Any]]) -> str:
+    empty = [s["step"] for s in steps if not s["deadlines"]]
+    if not empty:
+        return ""
+    return (f'<p class="folded" data-key="no_deadlines">No deadlines in this period: '
+            f"{_e(', '.join(empty))}.</p>")
 
 
 def _charts_section(report: dict[str, Any]) -> str:
@@ -416,13 +513,15 @@ def _charts_section(report: dict[str, Any]) -> str:
            "GI</h2>", _LEGEND, '<div class="charts">']
     for route in _routes(report):
         steps = [s for s in report["steps"] if s["route"] == route]
-        rows = [(f"step {s['step']}", s["term"], s, {"route": route, "step": s["step"]}) for s in steps]
+        rows = [(f"step {s['step']}", s["term"], s, {"route": route, "step": s["step"]}) for s in steps
+                if s["deadlines"]]
         chart = _bar_chart(f"chart-steps-{route}", f"Route {route}: share of steps on time",
                            f"On-time share per step of route {route}; the table 'Route {route} per step' has the "
                            "same numbers.", rows)
         name = report.get("routes", {}).get(route, "")
         out.append(f"<figure><h3>Route {_e(route)}{' — ' + _e(name) if name else ''}</h3>{chart}<figcaption>"
-                   "The steps of the aanmeldroute, then the iJw process rules.</figcaption></figure>")
+                   "The steps of the aanmeldroute, then the iJw process rules.</figcaption>"
+                   f"{_without_deadlines(steps)}</figure>")
     for attr, label in (("regio", "regio"), ("gi", "gecertificeerde_instelling")):
         rows = report["groups"][attr]
         if not rows:
@@ -438,28 +537,42 @@ def _charts_section(report: dict[str, Any]) -> str:
     return "".join(out)
 
 
+_STEP_HEAD = ('<thead><tr><th scope="col">step</th><th scope="col">term</th><th scope="col" class="n">met</th>'
+              '<th scope="col" class="n">late</th><th scope="col" class="n">overdue</th>'
+              '<th scope="col" class="n">open</th><th scope="col" class="n">on time</th>'
+              '<th scope="col" class="n">median werkdagen</th><th scope="col">what</th></tr></thead><tbody>')
+
+
+def _step_row(route: str, s: dict[str, Any]) -> str:
+    return (
+        f'<tr data-route="{_e(route)}" data-step="{_e(s["step"])}"><th scope="row">{_e(s["step"])}</th>'
+        f"<td>{_e(s['term'])}</td>"
+        + _td(s["met"], _num(s["met"]), "met")
+        + _td(s["late"], _num(s["late"]), "late")
+        + _td(s["overdue"], _num(s["overdue"]), "overdue")
+        + _td(s["open"], _num(s["open"]), "open")
+        + _td(s["on_time"], _pct(s["on_time"]), "on_time")
+        + _td(s["median_werkdagen"], _num(s["median_werkdagen"]), "median_werkdagen")
+        + f"<td>{_e(s['description'])}</td></tr>"
+    )
+
+
 def _steps_tables(report: dict[str, Any]) -> str:
     out = ['<section id="steps" aria-labelledby="steps-h"><h2 id="steps-h">Per route step</h2>']
     for route in _routes(report):
+        steps = [x for x in report["steps"] if x["route"] == route]
         out.append(f'<div class="scroll"><table id="table-steps-{_e(route)}"><caption>Route {_e(route)} per step: '
-                   "deadlines by state, share on time and median werkdagen from start to done</caption>"
-                   '<thead><tr><th scope="col">step</th><th scope="col">term</th><th scope="col" class="n">met</th>'
-                   '<th scope="col" class="n">late</th><th scope="col" class="n">overdue</th>'
-                   '<th scope="col" class="n">open</th><th scope="col" class="n">on time</th>'
-                   '<th scope="col" class="n">median werkdagen</th><th scope="col">what</th></tr></thead><tbody>')
-        for s in (x for x in report["steps"] if x["route"] == route):
-            out.append(
-                f'<tr data-route="{_e(route)}" data-step="{_e(s["step"])}"><th scope="row">{_e(s["step"])}</th>'
-                f"<td>{_e(s['term'])}</td>"
-                + _td(s["met"], _num(s["met"]), "met")
-                + _td(s["late"], _num(s["late"]), "late")
-                + _td(s["overdue"], _num(s["overdue"]), "overdue")
-                + _td(s["open"], _num(s["open"]), "open")
-                + _td(s["on_time"], _pct(s["on_time"]), "on_time")
-                + _td(s["median_werkdagen"], _num(s["median_werkdagen"]), "median_werkdagen")
-                + f"<td>{_e(s['description'])}</td></tr>"
-            )
+                   "deadlines by state, share on time and median werkdagen from start to done</caption>" + _STEP_HEAD)
+        out += [_step_row(route, s) for s in steps if s["deadlines"]]
         out.append("</tbody></table></div>")
+        empty = [s for s in steps if not s["deadlines"]]
+        if empty:  # all zero: folded away, still here with their numbers
+            out.append(f'<details><summary>Route {_e(route)}: {len(empty)} step{"s" if len(empty) != 1 else ""} '
+                       f"without deadlines in this period ({_e(', '.join(s['step'] for s in empty))})</summary>"
+                       f'<div class="scroll"><table id="table-steps-{_e(route)}-none"><caption>Route {_e(route)}: '
+                       "steps without deadlines in this period</caption>" + _STEP_HEAD)
+            out += [_step_row(route, s) for s in empty]
+            out.append("</tbody></table></div></details>")
     out.append("</section>")
     return "".join(out)
 
@@ -468,15 +581,15 @@ def _group_section(report: dict[str, Any], attr: str, label: str) -> str:
     title = _GROUP_TITLES[attr]
     rows = report["groups"][attr]
     out = [f'<section id="group-{attr}" aria-labelledby="group-{attr}-h"><h2 id="group-{attr}-h">Per {_e(title)}</h2>']
-    out.append(f'<div class="scroll"><table id="table-{attr}"><caption>Cases, steps done, share on time, '
-               f"cases with an overdue deadline and median werkdagen per step, per {_e(title)}</caption>"
+    out.append(f'<div class="scroll"><table id="table-{attr}"><caption>Cases, steps done, share on time and '
+               f"cases with an overdue deadline per {_e(title)}; the median werkdagen per step are in the table "
+               "below it</caption>"
                f'<thead><tr><th scope="col">{_e(title)}</th><th scope="col" class="n">cases</th>'
                '<th scope="col" class="n">steps done</th><th scope="col" class="n">on time</th>'
                '<th scope="col" class="n">overdue deadlines</th><th scope="col" class="n">overdue cases</th>'
-               '<th scope="col">median werkdagen per step</th></tr></thead><tbody>')
+               "</tr></thead><tbody>")
     for r in rows:
         shown = f"{r['naam']} ({r[label]})" if r.get("naam") else str(r[label])
-        medians = ", ".join(f"{k}: {_num(v)}" for k, v in r["median_werkdagen"].items()) or "–"
         out.append(
             f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>'
             + _td(r["cases"], _num(r["cases"]), "cases")
@@ -484,26 +597,25 @@ def _group_section(report: dict[str, Any], attr: str, label: str) -> str:
             + _td(r["on_time"], _pct(r["on_time"]), "on_time")
             + _td(r["overdue"], _num(r["overdue"]), "overdue")
             + _td(r["overdue_cases"], _num(r["overdue_cases"]), "overdue_cases")
-            + f"<td>{_e(medians)}</td></tr>"
+            + "</tr>"
         )
     out.append("</tbody></table></div>")
     if rows:
         out.append(_matrix(report, attr, label, title))
+        out.append(_median_matrix(report, attr, label, title))
     out.append("</section>")
     return "".join(out)
 
 
-def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
-    """Per group × step: the on-time share (coloured, with its text) and overdue count."""
-    columns = [(s["route"], s["step"]) for s in report["steps"] if s["deadlines"]]
+def _grid(report: dict[str, Any], attr: str, label: str, table_id: str, summary: str, caption: str,
+          columns: list[tuple[str, str]], cell: Callable[[str, str, dict[str, Any]], str], after: str = "") -> str:
+    """A collapsible group × route step table; ``cell`` renders the ``<td>`` of a step the group has."""
     if not columns:
         return ""
-    out = [f'<details{" open" if attr == "regio" else ""}><summary>On time per step and {_e(title)}</summary>'
-           f'<div class="scroll"><table class="matrix" id="matrix-{attr}"><caption>Share of done steps on time per '
-           f"{_e(title)} and route step; a red number is the count of overdue deadlines</caption><thead><tr>"
-           f'<th scope="col">{_e(title)}</th>']
-    for route, step in columns:
-        out.append(f'<th scope="col" class="n">{_e(route)}<br>{_e(step)}</th>')
+    out = [f'<details{" open" if attr == "regio" else ""}><summary>{_e(summary)}</summary><div class="scroll">'
+           f'<table class="matrix" id="{table_id}"><caption>{_e(caption)}</caption><thead><tr>'
+           f'<th scope="col">{_e(_GROUP_TITLES[attr])}</th>']
+    out += [f'<th scope="col" class="n">{_e(route)}<br>{_e(step)}</th>' for route, step in columns]
     out.append("</tr></thead><tbody>")
     for r in report["groups"][attr]:
         cells = {(p["route"], p["step"]): p for p in r["per_step"]}
@@ -511,18 +623,45 @@ def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
         out.append(f'<tr data-group="{attr}" data-name="{_e(r[label])}"><th scope="row">{_e(shown)}</th>')
         for route, step in columns:
             p = cells.get((route, step))
-            if p is None:
-                out.append('<td class="cell none">·</td>')
-                continue
-            od = f' <span class="od-badge">{p["overdue"]}</span>' if p["overdue"] else ""
-            tip = f"{route} step {step}: {_pct(p['on_time'])} of {p['steps_done']} on time, {p['overdue']} overdue"
-            out.append(f'<td class="cell {_level(p["on_time"])}" data-route="{_e(route)}" data-step="{_e(step)}" '
-                       f'data-key="on_time" data-value="{_attr(p["on_time"])}" data-overdue="{p["overdue"]}" '
-                       f'title="{_e(tip)}">'
-                       f"{_e(_pct(p['on_time']))}{od}</td>")
+            out.append('<td class="cell none">·</td>' if p is None else cell(route, step, p))
         out.append("</tr>")
-    out.append("</tbody></table></div></details>")
+    out.append(f"</tbody></table></div>{after}</details>")
     return "".join(out)
+
+
+def _matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
+    """Per group × step: the on-time share (coloured, with its text) and overdue count, with its legend."""
+
+    def cell(route: str, step: str, p: dict[str, Any]) -> str:
+        od = f' <span class="od-badge">{p["overdue"]}</span>' if p["overdue"] else ""
+        tip = f"{route} step {step}: {_pct(p['on_time'])} of {p['steps_done']} on time, {p['overdue']} overdue"
+        return (f'<td class="cell {_level(p["on_time"])}" data-route="{_e(route)}" data-step="{_e(step)}" '
+                f'data-key="on_time" data-value="{_attr(p["on_time"])}" data-overdue="{p["overdue"]}" '
+                f'title="{_e(tip)}">{_e(_pct(p["on_time"]))}{od}</td>')
+
+    legend = (f'<p class="legend" id="matrix-{attr}-legend">Each cell: the share of the done steps that were on '
+              'time — <span class="swatch good"></span>90% or more <span class="swatch fair"></span>70–89% '
+              '<span class="swatch poor"></span>less than 70% <span class="swatch none"></span>none done yet (–); '
+              "a red number is the count of overdue deadlines; · means no deadline of that step. The column heads "
+              "are the route and the step.</p>")
+    return _grid(report, attr, label, f"matrix-{attr}", f"On time per step and {title}",
+                 f"Share of done steps on time per {title} and route step; a red number is the count of overdue "
+                 "deadlines", [(s["route"], s["step"]) for s in report["steps"] if s["deadlines"]], cell, legend)
+
+
+def _median_matrix(report: dict[str, Any], attr: str, label: str, title: str) -> str:
+    """Per group × step: the median werkdagen from start to done (readable as a grid, not a list)."""
+
+    def cell(route: str, step: str, p: dict[str, Any]) -> str:
+        median = p.get("median_werkdagen")
+        return (f'<td class="cell" data-route="{_e(route)}" data-step="{_e(step)}" data-key="median_werkdagen" '
+                f'data-value="{_attr(median)}" title="{_e(f"{route} step {step}: median {_num(median)} werkdagen")}">'
+                f"{_e(_num(median))}</td>")
+
+    return _grid(report, attr, label, f"medians-{attr}", f"Median werkdagen per step and {title}",
+                 f"Median number of werkdagen from the start of a step to its completion, per {title} and route "
+                 "step; – none done, · no deadline",
+                 [(s["route"], s["step"]) for s in report["steps"] if s["steps_done"]], cell)
 
 
 def _overdue_section(report: dict[str, Any]) -> str:
@@ -549,10 +688,29 @@ def _overdue_section(report: dict[str, Any]) -> str:
             f'<td class="nw" data-key="due" data-value="{_e(o["due"])}">'
             f'<time datetime="{_e(o["due"])}">{_e(o["due"])}</time></td>'
             + _td(o["werkdagen_overdue"], _num(o["werkdagen_overdue"]), "werkdagen_overdue")
-            + f"<td>{_e(o['escalation'])}</td></tr>"
+            + f"<td>{_e(o['escalation'])}"
+            + (f'<p class="note" data-key="mapping">Its bepaling could not be mapped to the region\'s contract: no '
+               f'JW301 or JW315 could be made.</p><details class="why"><summary>why</summary>{_e(o["mapping"])}'
+               "</details>" if o.get("mapping") else "")
+            + "</td></tr>"
         )
     out.append("</tbody></table></div></section>")
     return "".join(out)
+
+
+def _header_period(report: dict[str, Any]) -> str:
+    start = (report.get("period") or {}).get("from")
+    if not start:
+        return "ledger (no cases yet)"
+    return (f'cases opened from <time id="report-from" datetime="{_e(start)}">{_e(start)}</time> '
+            f"to {_e(report['today'])}")
+
+
+def _glossary_section(report: dict[str, Any]) -> str:
+    items = "".join(f'<dt id="term-{_e(term)}">{_e(term)}</dt><dd>{_e(meaning)}</dd>'
+                    for term, meaning in report.get("glossary", {}).items())
+    return ('<section id="glossary-section" aria-labelledby="glossary-h"><h2 id="glossary-h">Abbreviations and '
+            f'terms</h2><dl class="glossary" id="glossary">{items}</dl></section>')
 
 
 def render_html(report: dict[str, Any]) -> str:
@@ -565,7 +723,8 @@ def render_html(report: dict[str, Any]) -> str:
         "img-src data:\">"
         f"<title>iJw ledger report {today}</title><style>{_CSS}</style></head><body>",
         f'<header><h1>Aanmeldroutes jeugdhulp — monitor</h1><p>Deadlines of the 301 and 315 routes and the iJw '
-        f'process rules, judged on <time id="report-today" datetime="{today}">{today}</time> '
+        f"process rules of the {_header_period(report)}, judged on "
+        f'<time id="report-today" datetime="{today}">{today}</time> '
         "(working days per the Algemene termijnenwet)</p></header><main>",
         _kpis(report),
         _charts_section(report),
@@ -574,6 +733,7 @@ def render_html(report: dict[str, Any]) -> str:
         _group_section(report, "regio", "regio"),
         _group_section(report, "gi", "gecertificeerde_instelling"),
         _group_section(report, "gemeente", "gemeente"),
+        _glossary_section(report),
         "</main><footer>On time = share of the done steps that were done by their due date. Median = working "
         "days from the start of a step to its completion. Cases by their kenmerk only; the ledger keeps no names "
         "or BSNs. Generated by ijw ledger report.</footer></body></html>\n",

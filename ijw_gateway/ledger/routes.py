@@ -14,12 +14,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ijw_gateway.errors import DataError, InputFileError
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.facts import EVENTS, RouteId
+from ijw_gateway.safeyaml import load_yaml, read_text
 
 __all__ = [
     "Definitions",
@@ -33,8 +33,8 @@ __all__ = [
     "render_markdown",
 ]
 
-_TERM = re.compile(r"^\s*(\d+)\s+(werkdag|werkdagen|week|weken)\s*$")
-_BERICHT = re.compile(r"^JW\d{3}$")
+_TERM = re.compile(r"^\s*([0-9]+)\s+(werkdag|werkdagen|week|weken)\s*$")
+_BERICHT = re.compile(r"^JW[0-9]{3}$")
 
 
 class _Model(BaseModel):
@@ -175,7 +175,7 @@ class Route(_Model):
 class MessageSpec(_Model):
     """A berichttype, optionally only with a given VerzoekAntwoord (``JW319:2``)."""
 
-    berichttype: str = Field(pattern=r"^JW\d{3}$")
+    berichttype: str = Field(pattern=r"^JW[0-9]{3}$")
     verzoek_antwoord: Literal["1", "2"] | None = None
 
     @model_validator(mode="before")
@@ -196,7 +196,7 @@ class MessageRule(_Model):
     """An iJw bedrijfsregel on messages (see the ``rules`` header of ``routes.yaml``)."""
 
     key: str = Field(min_length=1)
-    rule: str = Field(pattern=r"^OP\d{3}$")
+    rule: str = Field(pattern=r"^OP[0-9]{3}$")
     description: str = Field(min_length=1)
     trigger: tuple[MessageSpec, ...] = Field(min_length=1)
     per: Literal["message", "product"]
@@ -231,6 +231,8 @@ class MessageRule(_Model):
 
 class Definitions(_Model):
     version: Literal[1]
+    abbreviations: dict[str, str] = Field(default_factory=dict)
+    """The abbreviations the descriptions use (JB, LTM, …) and what they stand for."""
     lapses_all_on: tuple[Ref, ...] = ()
     routes: dict[RouteId, Route]
     rules: tuple[MessageRule, ...] = ()
@@ -255,10 +257,7 @@ class Definitions(_Model):
     @classmethod
     def from_yaml(cls, text: str, source: str = "route definitions") -> Definitions:
         try:
-            data = yaml.safe_load(text)
-            return cls.model_validate(data)
-        except yaml.YAMLError as exc:
-            raise DataError(f"{source} is not valid YAML: {exc}") from exc
+            return cls.model_validate(load_yaml(text, source))
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}" for e in exc.errors())
             raise DataError(f"{source} are invalid: {problems}") from exc
@@ -268,11 +267,7 @@ def load_definitions(path: Path | None = None) -> Definitions:
     """The shipped definitions (``ijw_gateway/ledger/routes.yaml``, parsed once), or those in ``path``."""
     if path is None:
         return _shipped_definitions()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read route definitions {path}: {exc}") from exc
-    return Definitions.from_yaml(text, str(path))
+    return Definitions.from_yaml(read_text(Path(path), error=InputFileError), str(path))
 
 
 @lru_cache(maxsize=1)

@@ -116,6 +116,8 @@ class CaseRow(SQLModel, table=True):
     bsn_hash: str = Field(sa_column=Column(String(64), nullable=False, index=True))
     opened_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     recorded_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+    mapping: str | None = Field(default=None, sa_column=Column(String(300)))
+    """Why the bepaling could not be mapped to the region's contract when the case was opened; None: it could."""
 
 
 class EventRow(SQLModel, table=True):

@@ -88,8 +88,8 @@ def _value(simple: SimpleType, text: str) -> str | int | date | time:
             return date.fromisoformat(text.strip())
         return time.fromisoformat(text.strip())
     except ValueError:
-        raise UnreadableMessage(
-            f"the value {text.strip()!r} cannot be represented ({simple.name or simple.base})"
+        raise UnreadableMessage(  # the value itself is not shown: it may be personal data (a birth date)
+            f"a value of {simple.name or simple.base} cannot be represented (a year after 9999, or 24:00:00)"
         ) from None
 
 

@@ -128,13 +128,13 @@ class SimpleType:
         if self._regex is not None and not self._regex.fullmatch(lexical(value)):
             raise PydanticCustomError(
                 "xsd_pattern",
-                "'{value}' does not match the pattern {pattern}",
+                "the value does not match the pattern {pattern}",
                 {"value": lexical(value), "pattern": self.pattern},
             )
         if self.codelist is not None and value not in self.codelist:
             raise PydanticCustomError(
                 "xsd_codelist",
-                "'{value}' is not a code of {codelist}",
+                "the value is not a code of {codelist}",
                 {"value": value, "codelist": f"{self.codelist.id} {self.codelist.naam}"},
             )
         if self.base == "time" and isinstance(value, time) and value.tzinfo is not None:

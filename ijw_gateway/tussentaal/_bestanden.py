@@ -1,75 +1,17 @@
-"""Reading our data files safely: size limits, safe YAML, CSV with line numbers, clear DataErrors."""
+"""Reading our data files safely: size limits and safe YAML (:mod:`ijw_gateway.safeyaml`), CSV with line
+numbers, clear DataErrors."""
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from ijw_gateway.errors import DataError, UsageError
 from ijw_gateway.files import write_bytes_atomic
+from ijw_gateway.safeyaml import read_text, read_yaml
 
-MAX_DATA_BYTES = 5 * 1024 * 1024
-
-
-class CodeLoader(yaml.SafeLoader):
-    """SafeLoader that keeps numbers with a leading zero as text.
-
-    YAML 1.1 reads ``0202`` as the octal number 130 but ``0299`` as text; for codes
-    (gemeentecode, AGB, BSN) both must stay text. Plain decimals, floats, booleans and
-    dates resolve as usual.
-    """
-
-
-CodeLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-CodeLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*))$"), list("-+0123456789")
-)
-
-
-def read_text(path: Path, *, limit: int = MAX_DATA_BYTES, error: type[Exception] = DataError) -> str:
-    """The UTF-8 text of ``path``; ``error`` when missing, too large, or not UTF-8 text."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise error(f"{path}: not a regular file")
-        if size > limit:
-            raise error(f"{path}: file is {size} bytes, larger than the limit of {limit} bytes")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise error(f"{path}: file is larger than the limit of {limit} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
-
-
-def load_yaml_text(text: str, source: str, *, error: type[Exception] = DataError) -> Any:
-    """Parse YAML (safe, codes kept as text); ``error`` naming ``source`` and the line."""
-    try:
-        return yaml.load(text, Loader=CodeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(f"{source}: not valid YAML{where}: {problem}") from None
-
-
-def read_yaml(path: Path) -> Any:
-    """Read a YAML data file (safe, size-limited), raising DataError naming the file."""
-    return load_yaml_text(read_text(path), str(path))
+__all__ = ["read_csv", "read_text", "read_yaml", "write_atomic", "write_csv"]
 
 
 def read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:

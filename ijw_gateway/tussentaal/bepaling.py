@@ -4,12 +4,18 @@
 Every field is checked; an invalid bepaling raises :class:`~ijw_gateway.errors.BepalingError`
 whose ``problems`` name every problem as ``"field path: value — what is expected"`` (hulp lines
 counted from 1). Personal data (BSN, names, birth date) is never echoed in a problem, a repr or
-a log line: such values show as ``(hidden)``.
+a log line: such values show as ``(hidden)``, and so does the value of a key that is not a field
+(``jeugdige.bsnr`` may well hold a BSN) and of the free-text commentaar.
+
+Numeric codes and dates take ASCII digits only (``９９９９００００６`` is no BSN). Lists have the
+bounds of the domain (:data:`MAX_HULP_REGELS`, :data:`MAX_EVALUATIEMOMENTEN`), the file is read
+with the limits of :mod:`ijw_gateway.safeyaml` (1 MiB, 32 levels of nesting, 1,000 aliases), and
+at most :data:`MAX_PROBLEMEN` problems are listed: every check is linear in the size of the file.
 """
 
 from __future__ import annotations
 
-import json
+import difflib
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -29,22 +35,28 @@ from stdnum.nl import bsn as _bsn
 
 from ijw_gateway.errors import BepalingError, BepalingFileError, DataError
 from ijw_gateway.messages.xsd import NOT_XML_CHAR
+from ijw_gateway.safeyaml import load_json, load_yaml, read_text
 from ijw_gateway.tussentaal import duur as _duur
-from ijw_gateway.tussentaal._bestanden import load_yaml_text, read_text
 from ijw_gateway.tussentaal.omvang import EENHEID_CODES, FREQUENTIE_CODES, MAX_VOLUME, fysiek_maximum
 
 MAX_BEPALING_BYTES = 1024 * 1024
 MAX_HULP_REGELS = 50
 MAX_EVALUATIEMOMENTEN = 24
 MAX_COMMENTAAR = 1000
-#: Fields whose values are personal data and are never shown in problems or reprs.
+MAX_PROBLEMEN = 100
+"""Problems listed at most; more are counted in one last line (a hostile file can have 100,000)."""
+#: Fields whose values are personal data (or may hold it) and are never shown in problems or reprs.
 PERSOONSGEGEVENS: frozenset[str] = frozenset(
-    {"bsn", "geboortedatum", "achternaam", "voorvoegsel", "voorletters", "voornamen", "jeugdbeschermer"}
+    {"bsn", "geboortedatum", "achternaam", "voorvoegsel", "voorletters", "voornamen", "jeugdbeschermer",
+     "commentaar"}
 )
 
 _KENMERK_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
-_AGB_RE = re.compile(r"^\d{8}$")
-_GEMEENTE_RE = re.compile(r"^\d{4}$")
+_AGB_RE = re.compile(r"^[0-9]{8}$")
+_GEMEENTE_RE = re.compile(r"^[0-9]{4}$")
+_BSN_RE = re.compile(r"^[0-9]{9}$")
+_DATUM_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ONE_LINE = re.compile(r"[\t\n\r]")
 _LETTERS_RE = re.compile(r"^[a-zA-ZÀ-ỳ]+$")
 
 
@@ -63,7 +75,7 @@ def _strikte_datum(value: Any) -> date:
     """A date from YAML (date) or JSON (``"YYYY-MM-DD"``); nothing else."""
     if isinstance(value, datetime):
         raise ValueError("a date YYYY-MM-DD without a time")
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if isinstance(value, str) and _DATUM_RE.fullmatch(value.strip()):
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
@@ -75,7 +87,8 @@ def _strikte_datum(value: Any) -> date:
     return value
 
 
-def _tekst(value: Any, *, max_len: int, wat: str = "a text") -> str:
+def _tekst(value: Any, *, max_len: int, wat: str = "a text", regel: bool = False) -> str:
+    """A stripped text; ``regel``: on one line, as a name must be (the XSD's ``.`` matches no line end)."""
     if not isinstance(value, str):
         raise ValueError(wat)
     text = value.strip()
@@ -85,6 +98,8 @@ def _tekst(value: Any, *, max_len: int, wat: str = "a text") -> str:
         raise ValueError(f"{wat} of at most {max_len} characters (it has {len(text)})")
     if bad := NOT_XML_CHAR.search(text):
         raise ValueError(f"{wat} without control characters (it has U+{ord(bad.group()):04X})")
+    if regel and _ONE_LINE.search(text):
+        raise ValueError(f"{wat} on one line, without tabs")
     return text
 
 
@@ -134,8 +149,8 @@ class Jeugdige(_Model):
     @classmethod
     def _bsn(cls, value: Any) -> str:
         text = str(value).zfill(9) if isinstance(value, int) and not isinstance(value, bool) else value
-        if not isinstance(text, str) or not re.fullmatch(r"\d{9}", text) or not _bsn.is_valid(text):
-            raise ValueError("a BSN of 9 digits that passes the elfproef")
+        if not isinstance(text, str) or not _BSN_RE.fullmatch(text) or not _bsn.is_valid(text):
+            raise ValueError("a BSN of 9 digits (0-9) that passes the elfproef")
         return text
 
     @field_validator("geboortedatum", mode="before")
@@ -155,12 +170,12 @@ class Jeugdige(_Model):
     @field_validator("achternaam", "voornamen", mode="before")
     @classmethod
     def _naam(cls, value: Any) -> str:
-        return _tekst(value, max_len=200)
+        return _tekst(value, max_len=200, regel=True)
 
     @field_validator("voorvoegsel", mode="before")
     @classmethod
     def _voorvoegsel(cls, value: Any) -> str:
-        return _tekst(value, max_len=10)
+        return _tekst(value, max_len=10, regel=True)
 
     @field_validator("voorletters", mode="before")
     @classmethod
@@ -190,7 +205,8 @@ class Hulp(_Model):
     def _zorgvorm(cls, value: Any, info: ValidationInfo) -> str:
         catalog = _catalog(info)
         if not isinstance(value, str) or catalog.zorgvorm(value.strip()) is None:
-            raise ValueError("a zorgvorm of the tussentaal (e.g. AMB-SPEC-IND; see productcodes/tussentaal.yaml)")
+            raise ValueError("a zorgvorm of the tussentaal (" + (_zorgvorm_suggestie(catalog, value)
+                             or "e.g. AMB-SPEC-IND") + "; see productcodes/tussentaal.yaml)")
         return value.strip()
 
     @field_validator("aanbieder", mode="before")
@@ -199,7 +215,7 @@ class Hulp(_Model):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not _AGB_RE.fullmatch(value.strip()):
-            raise ValueError("an AGB code of 8 digits")
+            raise ValueError("an AGB code of 8 digits (0-9)")
         return value.strip()
 
     @field_validator("ingangsdatum", "einddatum", mode="before")
@@ -271,7 +287,7 @@ class Bepaling(_Model):
     @field_validator("jeugdbeschermer", mode="before")
     @classmethod
     def _jeugdbeschermer(cls, value: Any) -> str:
-        return _tekst(value, max_len=200, wat="the name of the jeugdbeschermer")
+        return _tekst(value, max_len=200, wat="the name of the jeugdbeschermer", regel=True)
 
     @field_validator("vastgesteld_op", mode="before")
     @classmethod
@@ -293,7 +309,8 @@ class Bepaling(_Model):
         if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             value = str(value)
         if not isinstance(value, str) or not _GEMEENTE_RE.fullmatch(value.strip()):
-            raise ValueError('a CBS gemeentecode of 4 digits, written as text (e.g. "0202")')
+            hint = _gemeente_suggestie(_catalog(info), value) or 'e.g. "0202"'
+            raise ValueError(f"a CBS gemeentecode of 4 digits (0-9), written as text ({hint})")
         if _catalog(info).gemeente(value.strip()) is None:
             raise ValueError("the CBS code of one of the 54 municipalities of the Gelderse jeugdhulpregio's")
         return value.strip()
@@ -326,15 +343,17 @@ class Bepaling(_Model):
             return super().model_validate(obj, strict=strict, from_attributes=from_attributes,
                                           context=context, **kwargs)
         except ValidationError as exc:
-            problems = problemen(exc)
+            problems = dict.fromkeys(problemen(exc))  # ordered and without repeats, in linear time
             hulp = obj.get("hulp")
             if isinstance(hulp, list) and len(hulp) <= MAX_HULP_REGELS:
                 for index, raw in enumerate(hulp, start=1):
                     for sub, value, expectation in _ruwe_regel_problemen(raw):
-                        line = f"hulp[{index}].{sub}: {_waarde(sub, value)} — {expectation}"
-                        if line not in problems:
-                            problems.append(line)
-            raise BepalingError(f"the bepaling is invalid ({len(problems)} problem(s))", problems) from None
+                        problems.setdefault(f"hulp[{index}].{sub}: {_waarde(sub, value)} — {expectation}")
+            lines = list(problems)
+            if len(lines) > MAX_PROBLEMEN:
+                lines = [*lines[:MAX_PROBLEMEN], f"… and {len(lines) - MAX_PROBLEMEN:,} more problems"]
+            n = len(problems)
+            raise BepalingError(f"the bepaling is invalid ({n} problem{'s' if n != 1 else ''})", lines) from None
 
     @classmethod
     def load(cls, path: Path | str, *, catalog: Any | None = None) -> Bepaling:
@@ -344,22 +363,14 @@ class Bepaling(_Model):
             text = read_text(path, limit=MAX_BEPALING_BYTES, error=DataError)
         except DataError as exc:
             raise BepalingFileError(f"the bepaling cannot be read: {exc}", [str(exc)]) from None
-        if path.suffix.lower() == ".json":
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                msg = f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-                raise BepalingError("the bepaling cannot be read", [msg]) from None
-        else:
-            try:
-                data = load_yaml_text(text, str(path), error=DataError)
-            except DataError as exc:
-                raise BepalingError("the bepaling cannot be read", [str(exc)]) from None
+        try:
+            data = (load_json if path.suffix.lower() == ".json" else load_yaml)(text, str(path), error=DataError)
+        except DataError as exc:
+            raise BepalingError("the bepaling cannot be read", [str(exc)]) from None
         try:
             return cls.model_validate(data, context={"catalog": catalog} if catalog is not None else None)
         except BepalingError as exc:
-            raise BepalingError(f"{path}: the bepaling is invalid ({len(exc.problems)} problem(s))",
-                                exc.problems) from None
+            raise BepalingError(f"{path}: {exc.args[0]}", exc.problems) from None
 
     @property
     def einddatum(self) -> date:
@@ -417,7 +428,8 @@ def _ruwe_regel_problemen(raw: Any) -> list[tuple[str, Any, str]]:
     if duur == "?" and einde is None:
         return []
     momenten = raw.get("evaluatiemomenten")
-    momenten = [datum(m) for m in momenten] if isinstance(momenten, list) else []
+    too_many = not isinstance(momenten, list) or len(momenten) > MAX_EVALUATIEMOMENTEN  # a problem of its own
+    momenten = [] if too_many else [datum(m) for m in momenten]
     omvang = raw.get("omvang") if isinstance(raw.get("omvang"), dict) else {}
     volume = omvang.get("volume")
     volume = volume if isinstance(volume, int) and not isinstance(volume, bool) else None
@@ -453,10 +465,10 @@ def _pad(loc: tuple[Any, ...]) -> str:
     return path or "top level"
 
 
-def _waarde(field: str, value: Any, *, missing: bool = False) -> str:
+def _waarde(field: str, value: Any, *, missing: bool = False, hidden: bool = False) -> str:
     if missing:
         return "(missing)"
-    if field in PERSOONSGEGEVENS:
+    if hidden or field in PERSOONSGEGEVENS:
         return "(hidden)"
     if value is None:
         return "(empty)"
@@ -486,7 +498,11 @@ def problemen(exc: ValidationError) -> list[str]:
             continue
         field = _veldnaam(loc)
         value = err.get("input")
-        if err["type"] == "value_error":
+        # the value of a key that is no field may be anything (jeugdige.bsnr: a BSN), and so may a jeugdige
+        hidden = err["type"] == "extra_forbidden" or loc == ("jeugdige",)
+        if err["type"] == "extra_forbidden":  # did you mean …? for the problems that are listed (difflib is slow)
+            expectation = _TYPE_TEXT["extra_forbidden"] + (_veld_suggestie(loc) if len(lines) < MAX_PROBLEMEN else "")
+        elif err["type"] == "value_error":
             expectation = str(err["msg"]).removeprefix("Value error, ")
         elif err["type"] == "literal_error":
             expectation = "one of " + str(ctx.get("expected", "")).replace("'", "")
@@ -494,5 +510,46 @@ def problemen(exc: ValidationError) -> list[str]:
             expectation = str(err["msg"]).lower()
         else:
             expectation = _TYPE_TEXT.get(err["type"], str(err["msg"]))
-        lines.append(f"{_pad(loc)}: {_waarde(field, value, missing=err['type'] == 'missing')} — {expectation}")
+        shown = _waarde(field, value, missing=err["type"] == "missing", hidden=hidden)
+        lines.append(f"{_pad(loc)}: {shown} — {expectation}")
     return lines
+
+
+# ---------------------------------------------------------------------- did you mean
+def _suggestie(value: str, choices: dict[str, str]) -> str | None:
+    """``did you mean X?`` for the choice closest to ``value`` (keys compared case-blind), if one is close."""
+    found = difflib.get_close_matches(value.strip().casefold(), list(choices), n=1, cutoff=0.75)
+    return f"did you mean {choices[found[0]]}?" if found else None
+
+
+_MODEL_AT: dict[str, type[_Model]] = {"jeugdige": Jeugdige, "hulp": Hulp, "omvang": Omvang}
+
+
+def _veld_suggestie(loc: tuple[Any, ...]) -> str:
+    """``; did you mean bsn?`` for a key that is no field (``loc``: where it is), or nothing."""
+    if not loc or not isinstance(loc[-1], str):
+        return ""
+    parents = [p for p in loc[:-1] if isinstance(p, str)]
+    model = _MODEL_AT.get(parents[-1], Bepaling) if parents else Bepaling
+    hint = _suggestie(loc[-1], {name.casefold(): name for name in model.model_fields})
+    return f"; {hint}" if hint else ""
+
+
+def _zorgvorm_suggestie(catalog: Any, value: Any) -> str | None:
+    """The zorgvorm meant by a mistyped code (``AMB-SPEC-INDD``, ``amb spec ind``) or its omschrijving."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    codes = {code.casefold(): code for code in catalog.zorgvormen}
+    text = value.strip().replace(" ", "-").replace("_", "-")
+    hint = _suggestie(text, codes)
+    if hint is None:
+        hint = _suggestie(value, {z.omschrijving.casefold(): f"{z.code} ({z.omschrijving})"
+                                  for z in catalog.zorgvormen.values()})
+    return hint
+
+
+def _gemeente_suggestie(catalog: Any, value: Any) -> str | None:
+    """``did you mean "0202" (Arnhem)?`` for a gemeente written (or mistyped) by name."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return _suggestie(value, {g.naam.casefold(): f'"{code}" ({g.naam})' for code, g in catalog.gemeenten.items()})

@@ -22,7 +22,7 @@ from ijw_gateway.tussentaal.gemeenten import REGIOS, regio_slug
 from ijw_gateway.tussentaal.omvang import OUTPUT, TOEGESTANE_FREQUENTIES, TOTAAL, Omrekenregel
 from ijw_gateway.tussentaal.zorgvormen import ZORGVORM_RE, describe_validation_error
 
-AGB_RE = re.compile(r"^\d{8}$")
+AGB_RE = re.compile(r"^[0-9]{8}$")
 PRODUCTCODE_RE = re.compile(r"^[0-9A-Za-z]{1,5}$")
 
 

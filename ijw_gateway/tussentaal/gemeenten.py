@@ -26,7 +26,7 @@ REGIOS: Final[tuple[str, ...]] = (
     "Rijk van Nijmegen",
     "Rivierenland",
 )
-_CODE_RE = re.compile(r"^\d{4}$")
+_CODE_RE = re.compile(r"^[0-9]{4}$")
 
 
 def regio_slug(regio: str) -> str:

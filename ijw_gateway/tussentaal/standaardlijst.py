@@ -30,8 +30,8 @@ COLUMNS: Final[list[str]] = [
     "nza_declaratiecode",
 ]
 UITVOERINGSVARIANTEN: Final[tuple[str, ...]] = ("Inspanningsgericht", "Outputgericht")
-_CODE_RE = re.compile(r"^\d{2}[A-Z]\d{2}$")
-_CAT_RE = re.compile(r"^\d{2}$")
+_CODE_RE = re.compile(r"^[0-9]{2}[A-Z][0-9]{2}$")
+_CAT_RE = re.compile(r"^[0-9]{2}$")
 _JSON_FIELDS = {
     "productcode": "productcode",
     "productcategorie": "productcategorie_code",

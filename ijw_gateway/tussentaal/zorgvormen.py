@@ -33,7 +33,7 @@ class DimensieHulpvorm(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str = Field(pattern=r"^\d{2}$")
+    code: str = Field(pattern=r"^[0-9]{2}$")
     omschrijving: str = Field(min_length=1)
 
 
@@ -44,7 +44,7 @@ class Zorgvorm(BaseModel):
 
     code: str = Field(pattern=ZORGVORM_RE.pattern, max_length=40)
     omschrijving: str = Field(min_length=1)
-    productcategorie: str = Field(pattern=r"^\d{2}$")
+    productcategorie: str = Field(pattern=r"^[0-9]{2}$")
     dimensie_hulpvorm: DimensieHulpvorm | None = None
     eenheid: str
     frequentie: str

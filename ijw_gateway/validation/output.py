@@ -1,10 +1,12 @@
 """Report writers for ``ijw validate``: text for people, JSON and JUnit XML for machines.
 
 Reports are added one at a time; JSON and JUnit spool them to a temporary file so
-that the summary can come first without holding the batch in memory.
+that the summary can come first without holding the batch in memory. Every format
+passes each finding through :func:`without_personal_values` first.
 """
 
 import json
+import re
 import tempfile
 from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
@@ -41,7 +43,34 @@ def verdict(report: MessageReport) -> str:
     return f"{report.bericht} is valid, with warnings" if report.findings else f"{report.bericht} is valid"
 
 
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def without_personal_values(finding: Finding) -> Finding:
+    """The finding with every quoted value removed when it is about a personal element.
+
+    A net behind the messages, which name the element and the expected form, never the value of
+    a BSN, name, address, postcode or birth date: whatever a rule writes, no quoted value of such
+    an element reaches a report, a CI log or a terminal.
+    """
+    from ijw_gateway.messages.personal import personal_kind_at  # the layout: only for a report with findings
+
+    if personal_kind_at(finding.path) is None or not _QUOTED.search(finding.message):
+        return finding
+    return finding.model_copy(update={"message": _QUOTED.sub("(not shown)", finding.message)})
+
+
+def _private(report: MessageReport) -> MessageReport:
+    if not report.findings:
+        return report
+    findings = [without_personal_values(f) for f in report.findings]
+    if all(new is old for new, old in zip(findings, report.findings, strict=True)):
+        return report
+    return report.model_copy(update={"findings": findings})
+
+
 def describe_finding(finding: Finding) -> str:
+    finding = without_personal_values(finding)
     where = finding.path or ""
     if finding.line:
         where = f"{where} (line {finding.line})" if where else f"line {finding.line}"
@@ -61,6 +90,7 @@ class ReportWriter:
             self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in finish()
 
     def add(self, report: MessageReport) -> None:
+        report = _private(report)
         self.summary.add(report)
         if self.format == "text":
             self._text(report)

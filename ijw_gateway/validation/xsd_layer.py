@@ -2,7 +2,8 @@
 
 lxml (libxml2) validates; its messages are rewritten with the standard's prefixes,
 the element's canonical path and, where the schema knows it, the expected format
-or code list.
+or code list. The value of a personal element (:mod:`ijw_gateway.messages.personal`)
+is never echoed: the message says what kind of value it was and what is expected.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _ENUMERATION = re.compile(r"\[facet 'enumeration'\] The value '(.*)' is not an e
 _PATTERN = re.compile(r"\[facet 'pattern'\] The value '(.*)' is not accepted by the pattern '(.*)'\.$", re.S)
 _ATOMIC = re.compile(r"^'(.*)' is not a valid value of the atomic type '([^']*)'\.$", re.S)
 _FACET = re.compile(r"^\[facet '\w+'\] ")
+_NUMBER = re.compile(r"'(\d+)'")
+_THE_VALUE = re.compile(r"\bThe value '.*?'(?= |\.|$)", re.S)
 
 _FORMATS = {
     "date": "a valid date, written YYYY-MM-DD without time zone",
@@ -34,23 +37,30 @@ _FORMATS = {
 }
 
 
-def _simple_type_at(node: etree._Element | None, berichttype: Berichttype) -> SimpleType | None:
-    """The simple type the schema gives the element ``node``, found by walking the layout."""
+def _element_at(node: etree._Element | None, berichttype: Berichttype) -> tuple[type[IjwModel], Element] | None:
+    """The element (and the complex type it is in) the schema gives ``node``, found by walking the layout."""
     if node is None:
         return None
     from ijw_gateway.messages.layout import elements
 
     chain = [node, *node.iterancestors()][::-1][1:]
     model: type[IjwModel] | None = berichttype.model
-    spec: Element | None = None
+    found: tuple[type[IjwModel], Element] | None = None
     for child in chain:
         if model is None:
             return None
         spec = next((e for e in elements(model) if e.qname(model) == child.tag), None)
         if spec is None:
             return None
+        found = (model, spec)
         model = spec.complex_type
-    return spec.simple_type if spec is not None else None
+    return found
+
+
+def _simple_type_at(node: etree._Element | None, berichttype: Berichttype) -> SimpleType | None:
+    """The simple type the schema gives the element ``node``, found by walking the layout."""
+    found = _element_at(node, berichttype)
+    return found[1].simple_type if found is not None else None
 
 
 def _type_label(simple: SimpleType) -> str:
@@ -58,26 +68,48 @@ def _type_label(simple: SimpleType) -> str:
     return named.name if named and named.name else simple.base
 
 
-def humanize(raw: str, simple: SimpleType | None) -> str:
-    """A libxml2 schema message rewritten for a person."""
+def _hidden(kind: str) -> str:
+    article = "an" if kind[0] in "aeiou" else "a"
+    return f"the value ({article} {kind}, not shown)"
+
+
+def humanize(raw: str, simple: SimpleType | None, personal: str | None = None, text: str | None = None) -> str:
+    """A libxml2 schema message rewritten for a person.
+
+    ``personal`` is the kind of personal data the element holds ("BSN", "birth date", …): its
+    value — ``text``, the element's content — is then left out of the message.
+    """
     message = _CLARK.sub(lambda m: qualified(f"{{{m.group(1)}}}{m.group(2)}"), raw.strip())
     attribute = _ELEMENT_PREFIX.match(message)
     message = _ELEMENT_PREFIX.sub("", message)
     if attribute and attribute.group(1):
-        return message
+        return message if personal is None else _scrub(message, personal, text)
+
+    def value(found: str) -> str:
+        return f"'{found}'" if personal is None else _hidden(personal)
+
     if (match := _ENUMERATION.match(message)) and simple is not None:
         codelist = next((s.codelist for s in simple.chain() if s.codelist), None)
         if codelist is not None:
             codes = ", ".join(codelist)
-            return f"'{match.group(1)}' is not a code of {codelist.id} {codelist.naam} (expected one of {codes})"
+            return f"{value(match.group(1))} is not a code of {codelist.id} {codelist.naam} (expected one of {codes})"
     if match := _PATTERN.match(message):
         label = f" ({_type_label(simple)})" if simple is not None else ""
-        return f"'{match.group(1)}' does not match the pattern {match.group(2)}{label}"
+        return f"{value(match.group(1))} does not match the pattern {match.group(2)}{label}"
     if match := _ATOMIC.match(message):
         base = simple.base if simple is not None else None
         expected = _FORMATS.get(base or "", f"a valid {match.group(2)}")
-        return f"'{match.group(1)}' is not {expected}" + (f" ({_type_label(simple)})" if simple else "")
-    return _FACET.sub("", message)
+        return f"{value(match.group(1))} is not {expected}" + (f" ({_type_label(simple)})" if simple else "")
+    message = _FACET.sub("", message)
+    return _NUMBER.sub(r"\1", message if personal is None else _scrub(message, personal, text))
+
+
+def _scrub(message: str, personal: str, text: str | None) -> str:
+    """``message`` without the value of a personal element, however libxml2 quoted it."""
+    message = _THE_VALUE.sub(lambda _: "The value " + _hidden(personal).removeprefix("the value "), message)
+    for variant in {text, (text or "").strip(), " ".join((text or "").split())} - {None, ""}:
+        message = message.replace(f"'{variant}'", "(not shown)")
+    return message
 
 
 MAX_XSD_FINDINGS = 100
@@ -107,7 +139,19 @@ def xsd_findings(
                 retourcode=RETOURCODE_TECHNISCH,
                 path=path,
                 line=entry.line or None,
-                message=humanize(entry.message, _simple_type_at(node, berichttype)),
+                message=_message(entry.message, node, berichttype),
             )
         )
     return findings
+
+
+def _message(raw: str, node: etree._Element | None, berichttype: Berichttype) -> str:
+    found = _element_at(node, berichttype)
+    if found is None:
+        return humanize(raw, None)
+    from ijw_gateway.messages.personal import personal_kind  # the models: only to explain a schema error
+
+    owner, element = found
+    kind = personal_kind(owner, element)
+    text = "".join(node.itertext()) if node is not None and kind is not None else None
+    return humanize(raw, element.simple_type, kind, text)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ijw_gateway.errors import UsageError
 from ijw_gateway.ledger.cases import CaseDescription
-from ijw_gateway.tussentaal import Bepaling, Catalog, default_catalog
+from ijw_gateway.tussentaal import Bepaling, Catalog, default_catalog, map_bepaling
 
 __all__ = ["bepaling_of", "case_of"]
 
@@ -26,13 +26,25 @@ def bepaling_of(bepaling: Any) -> Bepaling:
 def case_of(bepaling: Any, catalog: Catalog | None = None) -> CaseDescription:
     """The ledger's case of a bepaling: its kenmerk, route, gemeente and region, GI, maatregel, jeugdige."""
     bep = bepaling_of(bepaling)
+    catalog = catalog or default_catalog()
     return CaseDescription(
         case=bep.kenmerk,
         route=bep.route,
         gemeente=bep.gemeente,
-        regio=(catalog or default_catalog()).regio(bep.gemeente),
+        regio=catalog.regio(bep.gemeente),
         gi=bep.gecertificeerde_instelling,
         maatregel=bep.maatregel,
         vastgesteld_op=bep.vastgesteld_op,
         bsn=bep.jeugdige.bsn,
+        mapping=mapping_problem(bep, catalog),
     )
+
+
+def mapping_problem(bep: Bepaling, catalog: Catalog) -> str | None:
+    """Why ``bep`` cannot be mapped to its region's contract (its first failed hulp line), or None."""
+    failed = map_bepaling(bep, catalog=catalog).fouten
+    if not failed:
+        return None
+    more = f" (and {len(failed) - 1} more hulp line{'s' if len(failed) > 2 else ''})" if len(failed) > 1 else ""
+    text = failed[0].error + more
+    return text if len(text) <= 300 else text[:299] + "…"

@@ -76,6 +76,11 @@ def test_the_account_tells_built_failed_answered_and_deadlines(demo: tuple[Path,
     assert line in account
     overdue = [d for d in json.loads(done.stdout)["deadlines"] if d["state"] == "overdue"]
     assert account.count("OVERDUE") == len(overdue) == account.count("next: ")
+    # where the case that could not be mapped shows as overdue, the account and the monitor page say why
+    unmapped = [d for d in overdue if d["case"] == "JBG-2026-000999" and not d["step"].startswith("OP")]
+    assert unmapped and account.count("its bepaling could not be mapped") == len(unmapped)
+    page = (directory / "report.html").read_text(encoding="utf-8")
+    assert page.count("Its bepaling could not be mapped to the region's contract") == len(unmapped)
 
 
 def test_the_demo_converts_and_splits_and_says_so(demo: tuple[Path, str]) -> None:

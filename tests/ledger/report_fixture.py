@@ -152,17 +152,31 @@ def assert_html_matches(report: dict[str, Any], page: str) -> int:
         compared += 1
 
     assert one("//*[@id='report-today']").get("datetime") == report["today"]
+    if report["period"]["from"]:
+        assert one("//*[@id='report-from']").get("datetime") == report["period"]["from"]
+    terms = {dt.text_content(): dt.getnext().text_content() for dt in root.xpath("//dl[@id='glossary']/dt")}
+    assert terms == report["glossary"]
+    compared += len(terms)
     for key, value in report["summary"].items():
         if key in ("deadlines", "met", "late"):
             continue  # in the text report and the step tables, not as a tile
         element = one(f"//*[@id='kpi-{key}']")
         same(element, value, _pct(value) if key == "on_time" else str(value))
     for step in report["steps"]:
-        row = one(f"//table[@id='table-steps-{step['route']}']//tr[@data-step=\"{step['step']}\"]")
+        # a step without deadlines: folded away (its row in a table of its own, no bar, named below the chart)
+        table = f"table-steps-{step['route']}" + ("" if step["deadlines"] else "-none")
+        row = one(f"//table[@id='{table}']//tr[@data-step=\"{step['step']}\"]")
         for key in ("met", "late", "overdue", "open", "on_time", "median_werkdagen"):
             cell = row.xpath(f".//td[@data-key='{key}']")[0]
             same(cell, step[key], _pct(step[key]) if key == "on_time" else None)
-        bar = one(f"//*[@id='chart-steps-{step['route']}']//*[@data-step=\"{step['step']}\"]")
+        bars = root.xpath(f"//*[@id='chart-steps-{step['route']}']//*[@data-step=\"{step['step']}\"]")
+        if not step["deadlines"]:
+            assert bars == [] and step["met"] == step["late"] == step["overdue"] == step["open"] == 0
+            (folded,) = root.xpath(f"//*[@id='chart-steps-{step['route']}']/following-sibling::p[@data-key="
+                                   "'no_deadlines']")
+            assert step["step"] in folded.text_content().removeprefix("No deadlines in this period: ")[:-1].split(", ")
+            continue
+        (bar,) = bars
         assert json.loads(bar.get("data-on-time")) == step["on_time"]
         assert int(bar.get("data-overdue")) == step["overdue"] and int(bar.get("data-steps-done")) == step["steps_done"]
         compared += 3
@@ -176,6 +190,11 @@ def assert_html_matches(report: dict[str, Any], page: str) -> int:
                                 if (p["route"], p["step"]) == (cell.get("data-route"), cell.get("data-step")))
                 same(cell, expected["on_time"])
                 assert int(cell.get("data-overdue")) == expected["overdue"]
+            for cell in root.xpath(f"//table[@id='medians-{attr}']//tr[@data-name='{group[label]}']/td[@data-key]"):
+                expected = next(p for p in group["per_step"]
+                                if (p["route"], p["step"]) == (cell.get("data-route"), cell.get("data-step")))
+                shown = "–" if expected["median_werkdagen"] is None else f"{expected['median_werkdagen']:g}"
+                same(cell, expected["median_werkdagen"], shown)
             if attr != "gemeente":
                 bar = one(f"//*[@id='chart-{attr}']//*[@data-name='{group[label]}']")
                 assert json.loads(bar.get("data-on-time")) == group["on_time"]
@@ -190,4 +209,8 @@ def assert_html_matches(report: dict[str, Any], page: str) -> int:
         same(row.xpath(".//td[@data-key='werkdagen_overdue']")[0], item["werkdagen_overdue"],
              str(item["werkdagen_overdue"]))
         assert item["escalation"] in row.text_content()
+        notes = row.xpath(".//*[@data-key='mapping']")
+        assert len(notes) == (1 if item["mapping"] else 0)
+        if item["mapping"]:
+            assert item["mapping"] in row.text_content()
     return compared

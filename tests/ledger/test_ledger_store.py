@@ -85,9 +85,10 @@ def test_key_file_is_created_once_and_guards_the_ledger(
 ) -> None:
     monkeypatch.delenv("IJW_LEDGER_KEY", raising=False)
     monkeypatch.delenv("IJW_LEDGER_KEY_FILE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     url = f"sqlite:///{tmp_path / 'l.db'}"
     Ledger(url).close()
-    key_file = tmp_path / "l.db.key"
+    (key_file,) = (tmp_path / "config" / "ijw-gateway" / "ledger-keys").iterdir()
     assert "created the ledger key file" in capsys.readouterr().err
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     Ledger(url).close()
@@ -97,7 +98,7 @@ def test_key_file_is_created_once_and_guards_the_ledger(
         Ledger(url)
     monkeypatch.delenv("IJW_LEDGER_KEY")
     key_file.unlink()
-    with pytest.raises(LedgerError, match=r"key file .* is missing"):
+    with pytest.raises(LedgerError, match=r"key of this ledger is not in .*; restore that file"):
         Ledger(url)
 
 

@@ -3,6 +3,7 @@ escaped page. Runs on SQLite and PostgreSQL (the browser test is test_report_bro
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline
+from ijw_gateway.ledger.facts import local_date
 from ijw_gateway.ledger.report import build_report, render_html, render_text
 from tests.ledger.report_fixture import TODAY, assert_html_matches, write_reports
 
@@ -59,7 +61,16 @@ def test_report_numbers_match_in_json_text_and_html(tmp_path: Path, ledger_url: 
         assert f"due {o['due']}, {o['werkdagen_overdue']} werkdagen overdue" in text
     for s in report["steps"]:
         pct = "–" if s["on_time"] is None else f"{s['on_time'] * 100:.0f}%"
+        if not s["deadlines"]:  # folded into one line per route
+            assert not re.search(rf"^  {re.escape(s['step'])}\s+{re.escape(pct)} of", text, re.M), s
+            continue
         assert re.search(rf"^  {re.escape(s['step'])}\s+{re.escape(pct)} of {s['steps_done']}\s", text, re.M), s
+    for route in ("301", "315"):
+        empty = [s["step"] for s in report["steps"] if s["route"] == route and not s["deadlines"]]
+        assert empty and f"  no deadlines in this period: {', '.join(empty)}" in text
+    assert f"cases opened from {report['period']['from']} to {report['today']}" in text
+    for term, meaning in report["glossary"].items():
+        assert f"  {term}: {meaning}" in text
 
 
 def test_the_page_is_self_contained_and_private(tmp_path: Path, ledger_url: str) -> None:
@@ -103,3 +114,67 @@ def test_an_empty_ledger_gives_an_empty_report() -> None:
     page = render_html(report)
     assert "No deadline is overdue." in page
     assert "open overdue deadlines (0)" in render_text(report)
+
+
+def test_the_glossary_names_every_abbreviation_the_page_uses(tmp_path: Path, ledger_url: str) -> None:
+    report, html_file, _ = write_reports(tmp_path, ledger_url)
+    glossary = report["glossary"]
+    assert {"JB", "LTM", "ZA", "BO", "RET", "GI", "wd", "OP090", "OP274", "OP346", "OP271", "OP272",
+            "JBG", "WSS", "LDH", "JVV"} <= set(glossary)
+    assert glossary["wd"].startswith("werkdagen: working days") and "JW315" in glossary["OP274"]
+    from lxml import html as lxml_html
+
+    body = lxml_html.fromstring(html_file.read_text("utf-8")).xpath("//body")[0].text_content()
+    words = set(re.findall(r"(?<![\w-])(?:[A-Z]{2,3}|OP\d{3}|wd)(?![\w-])", body))  # not codes like AMB-SPEC-IND
+    assert not words - set(glossary) - {"BSN"}, words - set(glossary)
+
+
+def test_the_period_is_from_the_first_case_opened_to_the_day_judged(tmp_path: Path, ledger_url: str) -> None:
+    from ijw_gateway.ledger import Ledger
+
+    report, _, _ = write_reports(tmp_path, ledger_url)
+    with Ledger(ledger_url) as ledger:
+        first = min(local_date(c.opened_at) for c in ledger.cases())
+    assert report["period"] == {"from": first.isoformat(), "to": TODAY.isoformat()}
+
+
+def test_group_medians_are_per_route_step_and_shown_as_a_grid(tmp_path: Path, ledger_url: str) -> None:
+    report, html_file, text = write_reports(tmp_path, ledger_url)
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(html_file.read_text("utf-8"))
+    for row in report["groups"]["regio"]:
+        medians = {(p["route"], p["step"]): p["median_werkdagen"] for p in row["per_step"]}
+        cells = root.xpath(f"//table[@id='medians-regio']//tr[@data-name='{row['regio']}']/td[@data-key]")
+        assert {(c.get("data-route"), c.get("data-step")): json.loads(c.get("data-value")) for c in cells} == {
+            k: v for k, v in medians.items() if any(s["steps_done"] for s in report["steps"]
+                                                     if (s["route"], s["step"]) == k)}
+        first = next(p for p in row["per_step"] if isinstance(p["median_werkdagen"], int | float))
+        assert f"route {first['route']} step {first['step']}: " in text
+    legend = root.xpath("//p[@id='matrix-regio-legend']")[0].text_content()
+    assert "90% or more" in legend and "70–89%" in legend and "less than 70%" in legend and "overdue" in legend
+
+
+def test_an_overdue_case_whose_bepaling_could_not_be_mapped_says_so(tmp_path: Path, ledger_url: str,
+                                                                  capsys: Any) -> None:
+    """The demo's Wijchen case: its contract does not buy LOGEREN, so no JW301 was ever made."""
+    from ijw_gateway.cli import main
+    from ijw_gateway.ledger import Ledger
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "bepalingen"
+    with Ledger(ledger_url) as ledger:
+        info = ledger.open(examples / "10-fout-rijk-van-nijmegen-logeren.yaml", at=date(2026, 4, 1))
+        assert info.mapping and "LOGEREN" in info.mapping and "cannot be mapped" in info.mapping
+        assert ledger.open(examples / "02-centraal-gelderland-arnhem-315.yaml", at=date(2026, 4, 1)).mapping is None
+    outputs = {}
+    for fmt in ("json", "text", "html"):
+        assert main(["ledger", "report", "--format", fmt, "--today", "2026-06-01", "--db", ledger_url,
+                     "-o", str(tmp_path / f"r.{fmt}")]) == 0
+        outputs[fmt] = (tmp_path / f"r.{fmt}").read_text("utf-8")
+    report = json.loads(outputs["json"])
+    unmapped = [o for o in report["overdue"] if o["case"] == info.case]
+    assert unmapped and all(o["mapping"] == info.mapping for o in unmapped)
+    assert all(o["mapping"] is None for o in report["overdue"] if o["case"] != info.case)
+    assert outputs["text"].count(f"note: its bepaling could not be mapped to the region's contract: {info.mapping}") \
+        == len(unmapped)
+    assert assert_html_matches(report, outputs["html"]) > 20

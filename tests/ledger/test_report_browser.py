@@ -1,7 +1,8 @@
 """The HTML report in a real browser: headless Chromium (Debian's ``chromium``) loads the
 page written by ``ijw ledger report --format html``, renders it without a console message
 (the page has no script, so any message — a CSP violation, an error — is a failure), and
-the numbers of the rendered DOM are those of ``--format json``; a screenshot shows it drew.
+the numbers of the rendered DOM are those of ``--format json``, with the glossary, the heat map's
+legend and the period; a screenshot shows it drew.
 
 Without Chromium the test skips with the reason; under ``CI=true`` it fails instead
 (``.ci/run`` installs it), so CI never passes without the browser check.
@@ -89,7 +90,11 @@ def test_report_renders_in_chromium_with_the_json_numbers(tmp_path: Path, chromi
     assert page_messages(dumped.stderr, url) == []
     dom = dumped.stdout
     assert "<svg" in dom and 'id="table-overdue"' in dom
-    assert assert_html_matches(report, dom) > 200  # the rendered DOM holds the JSON's numbers
+    assert assert_html_matches(report, dom) > 200  # the rendered DOM holds the JSON's numbers and glossary
+    for abbreviation in ("JB", "LTM", "ZA", "BO", "RET", "wd", "OP090", "OP274"):
+        assert f'<dt id="term-{abbreviation}">{abbreviation}</dt>' in dom
+    assert 'id="matrix-regio-legend"' in dom and 'id="medians-regio"' in dom  # the heat map's legend, the medians
+    assert 'id="report-from"' in dom and 'data-key="no_deadlines"' in dom  # the period; all-zero steps folded
 
     screenshot = tmp_path / "report.png"
     shot = run_chromium(chromium, tmp_path / "profile-shot", "--hide-scrollbars", "--window-size=1400,1800",

@@ -74,7 +74,7 @@ def test_unquoted_leading_zero_gemeente_stays_text(tmp_path: Path, base: dict) -
         (lambda b: b.update(route="302"), "route: '302' — \"301\""),
         (lambda b: b.update(gemeente="0363"), "gemeente: '0363' — the CBS code of one of the 54"),
         (lambda b: b.update(gemeente=130), "gemeente: 130 — a CBS gemeentecode of 4 digits"),
-        (lambda b: b.update(onbekend=1), "onbekend: 1 — not a field of the bepaling"),
+        (lambda b: b.update(onbekend=1), "onbekend: (hidden) — not a field of the bepaling"),
         (lambda b: b.pop("jeugdbeschermer"), "jeugdbeschermer: (missing) — required"),
         (lambda b: b.update(jeugdbeschermer=" "), "jeugdbeschermer: (hidden) — the name of the jeugdbeschermer"),
         (lambda b: b.update(hulp=[]), "hulp: (list) — a list of one or more hulp lines"),
@@ -98,7 +98,7 @@ def test_unquoted_leading_zero_gemeente_stays_text(tmp_path: Path, base: dict) -
          "hulp[1].evaluatiemomenten[1]: 2027-01-01 — a date within the period 2026-04-15..2026-10-14"),
         (lambda b: b["hulp"][0].update(evaluatiemomenten=["2026-07-15", "2026-07-15"]),
          "hulp[1].evaluatiemomenten: (empty) — each date once"),
-        (lambda b: b["hulp"][0].update(commentaar="  "), "hulp[1].commentaar: '  ' — a text, not empty"),
+        (lambda b: b["hulp"][0].update(commentaar="  "), "hulp[1].commentaar: (hidden) — a text, not empty"),
         (lambda b: b["hulp"][0].update(duur="6 maanden", einddatum=None), "hulp[1].duur: '6 maanden' — an ISO 8601"),
         (lambda b: b["hulp"][0]["omvang"].update(volume=0), "hulp[1].omvang.volume: 0 — a whole number from 1"),
         (lambda b: b["hulp"][0]["omvang"].update(volume=True), "hulp[1].omvang.volume: True — a whole number"),
@@ -168,3 +168,111 @@ def test_file_errors(tmp_path: Path) -> None:
     unsafe.write_text("!!python/object/apply:os.system ['true']\n")
     with pytest.raises(BepalingError, match="not valid YAML"):
         Bepaling.load(unsafe)
+
+
+# ------------------------------------------------------------------ issue 11: words, bounds, digits
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda b: b["hulp"][0].update(zorgvorm="AMB-SPEC-INDD"), "(did you mean AMB-SPEC-IND?;"),
+        (lambda b: b["hulp"][0].update(zorgvorm="amb spec ind"), "(did you mean AMB-SPEC-IND?;"),
+        (lambda b: b["hulp"][0].update(zorgvorm="logeeren"), "(did you mean LOGEREN?;"),
+        (lambda b: b.update(gemeente="Arnhm"), 'written as text (did you mean "0202" (Arnhem)?)'),
+        (lambda b: b.update(gemeente="nijmegen"), 'written as text (did you mean "0268" (Nijmegen)?)'),
+        (lambda b: b["jeugdige"].update(geboortedatumm="2010-02-14"),
+         "(check the spelling); did you mean geboortedatum?"),
+        (lambda b: b["hulp"][0].update(Omvang=1), "(check the spelling); did you mean omvang?"),
+    ],
+)
+def test_did_you_mean(base: dict, change: Any, expected: str) -> None:
+    change(base)
+    assert any(expected in p for p in problems(base)), problems(base)
+
+
+def test_no_suggestion_when_nothing_is_close(base: dict) -> None:
+    base["hulp"][0]["zorgvorm"] = "QQQQQQ"
+    base["gemeente"] = "Amsterdam"
+    found = problems(base)
+    assert not any("did you mean" in p for p in found), found
+
+
+@pytest.mark.parametrize(("where", "field"), [
+    ("jeugdige", "bsn"), ("hulp", "aanbieder"), ("top", "gemeente"), ("top", "vastgesteld_op"),
+    ("jeugdige", "geboortedatum"), ("hulp", "ingangsdatum"), ("hulp", "einddatum"),
+])
+def test_codes_and_dates_take_ascii_digits_only(base: dict, where: str, field: str) -> None:
+    target = base["jeugdige"] if where == "jeugdige" else base["hulp"][0] if where == "hulp" else base
+    target[field] = str(target[field]).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    found = problems(base)
+    assert any(p.split(":")[0].endswith(field) for p in found), found
+
+
+def test_a_duur_takes_ascii_digits_only(base: dict) -> None:
+    base["hulp"][0].pop("einddatum")
+    base["hulp"][0]["duur"] = "P６M"
+    assert any(p.startswith("hulp[1].duur: 'P６M' — an ISO 8601 duration") for p in problems(base))
+
+
+@pytest.mark.parametrize("field", ["achternaam", "voornamen", "voorvoegsel"])
+def test_a_name_is_on_one_line(base: dict, field: str) -> None:
+    base["jeugdige"][field] = "de\nWit"
+    assert f"jeugdige.{field}: (hidden) — a text on one line, without tabs" in problems(base)
+
+
+def test_values_of_unknown_keys_and_free_text_are_hidden(base: dict) -> None:
+    base["jeugdige"]["bsnr"] = "999900006"
+    base["naam"] = "Zonnebloemveldhuis"
+    base["hulp"][0]["commentaar"] = "Zonnebloemveldhuis \x01"
+    found = "\n".join(problems(base))
+    assert "999900006" not in found and "Zonnebloemveldhuis" not in found
+    assert "jeugdige.bsnr: (hidden)" in found and "naam: (hidden)" in found and "commentaar: (hidden)" in found
+
+
+def test_a_jeugdige_that_is_not_a_mapping_is_hidden(base: dict) -> None:
+    base["jeugdige"] = "Tom de Wit, 999900006"
+    assert problems(base) == ["jeugdige: (hidden) — a mapping of fields"]
+
+
+def test_problems_are_capped_and_counted(base: dict) -> None:
+    base.update({f"veld{i}": i for i in range(250)})
+    with pytest.raises(BepalingError) as info:
+        Bepaling.model_validate(base)
+    assert str(info.value).startswith("the bepaling is invalid (250 problems)")
+    assert len(info.value.problems) == 101 and info.value.problems[-1] == "… and 150 more problems"
+
+
+def test_a_list_over_its_bound_is_one_problem_whatever_its_length(base: dict) -> None:
+    base["hulp"][0]["evaluatiemomenten"] = ["2030-01-01"] * 200_000
+    assert problems(base) == ["hulp[1].evaluatiemomenten: (list) — a list of at most 24 dates YYYY-MM-DD"]
+    base["hulp"] = [base["hulp"][0]] * 100_000
+    assert problems(base) == ["hulp: (list) — at most 50 hulp lines"]
+
+
+def test_one_problem_is_one_problem(base: dict) -> None:
+    base["route"] = "999"
+    with pytest.raises(BepalingError, match=r"^the bepaling is invalid \(1 problem\)"):
+        Bepaling.model_validate(base)
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+@pytest.mark.parametrize("depth", [33, 600, 5000])
+def test_nesting_deeper_than_the_limit_is_one_problem(tmp_path: Path, base: dict, suffix: str, depth: int) -> None:
+    from ijw_gateway.safeyaml import MAX_DEPTH
+
+    path = tmp_path / f"deep{suffix}"
+    path.write_text(json.dumps(base)[:-1] + ', "extra": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}")  # JSON is YAML
+    with pytest.raises(BepalingError) as info:
+        Bepaling.load(path)
+    (problem,) = info.value.problems
+    assert problem.startswith(str(path)) and problem.endswith(f"nested deeper than {MAX_DEPTH} levels"), problem
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_nesting_up_to_the_limit_is_read(tmp_path: Path, base: dict, suffix: str) -> None:
+    from ijw_gateway.safeyaml import MAX_DEPTH
+
+    path = tmp_path / f"deep{suffix}"
+    path.write_text(json.dumps(base)[:-1] + ', "extra": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}")
+    with pytest.raises(BepalingError) as info:
+        Bepaling.load(path)
+    assert info.value.problems == ["extra: (hidden) — not a field of the bepaling (check the spelling)"]

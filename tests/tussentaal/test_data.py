@@ -263,3 +263,41 @@ def test_cli_productcodes_import(tmp_path: Path, data_copy: Path, capsys) -> Non
     assert main(["productcodes", "import", str(bad), "--regio", "Noord-Veluwe", "--jaar", "2027",
                  "--dest", str(data_copy)]) == 2
     assert "column eenheid: 'uren'" in capsys.readouterr().err
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _full_width_agb(contract: dict, agb: str) -> None:
+    """The provider's AGB code in full-width digits, wherever the contract names it."""
+    for aanbieder in contract["aanbieders"]:
+        if aanbieder["agb"] == agb:
+            aanbieder["agb"] = agb.translate(FULL_WIDTH)
+    for product in contract["producten"]:
+        product["aanbieders"] = [a.translate(FULL_WIDTH) if a == agb else a for a in product["aanbieders"]]
+
+
+@pytest.mark.parametrize(
+    ("file", "edit"),
+    [
+        (CONTRACT, lambda d: _full_width_agb(d, d["aanbieders"][0]["agb"])),
+        (CONTRACT, lambda d: d["producten"][0].update(productcategorie="４５")),
+        (CONTRACT, lambda d: d["producten"][0].update(max_duur="P１Y")),
+        ("tussentaal.yaml", lambda d: d["zorgvormen"][0].update(productcategorie="４５")),
+    ],
+)
+def test_codes_in_the_data_take_ascii_digits_only(data_copy: Path, file: str, edit) -> None:
+    """Python's \\d and int() take any script's digits; a code in our data takes 0-9 only."""
+    _edit_yaml(data_copy / file, edit)
+    with pytest.raises(DataError):
+        Catalog.load(data_copy)
+
+
+@pytest.mark.parametrize("csv_file", ["gemeenten.csv", "standaardproductcodes.csv"])
+def test_codes_in_the_csv_data_take_ascii_digits_only(data_copy: Path, csv_file: str) -> None:
+    path = data_copy / csv_file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    code, rest = lines[1].split(",", 1)
+    path.write_text("".join([lines[0], code.translate(FULL_WIDTH) + "," + rest, *lines[2:]]), encoding="utf-8")
+    with pytest.raises(DataError):
+        Catalog.load(data_copy)
