@@ -71,6 +71,19 @@ def duplicates(r: TreeInput, items: str, key: str) -> Iterator[tuple[etree._Elem
             first[value] = index
 
 
+def repeated_keys(r: TreeInput, items: str, keys: tuple[str, ...]) -> Iterator[tuple[etree._Element, int]]:
+    """(item, position of the first item with the same key) for every item whose key repeats.
+
+    A key of several elements (``keys``, below an item; an absent one counts as empty), as a
+    regiebericht's StartProduct has: one pass with a dict.
+    """
+    first: dict[tuple[str | None, ...], int] = {}
+    for index, item in enumerate(r.select(items), 1):
+        key = tuple(r.text(path, item) for path in keys)
+        if key in first:
+            yield item, first[key]
+        else:
+            first[key] = index
 
 
 # --- overlapping periods (TR302, TR386, TR410, …): a sweep, n·log n ------------------------------
