@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 import ijw_gateway as ijw
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.validation.rules.registry import all_rules
+from ijw_gateway.validation.validator import ValidationContext, check
 from tests.strategies import simple_values
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
@@ -119,6 +121,29 @@ def test_the_product_code_is_judged_on_the_toewijzing_ingangsdatum_and_else_on_t
     first(message).ToewijzingIngangsdatum = None
     (finding,) = [f for f in report_of(message).findings if f.rule == "TR381"]
     assert finding.retourcode == "S329" and finding.path.endswith("[1]/" + f"{bericht.lower()}:Product/ijw:Code")
+
+
+class _Herindeling:
+    """External sources in which the Ontvanger's gemeentecode ends on 2026-05-08 (a gemeente merged)."""
+
+    def cbs_geldig(self, gemeentecode: str, datum: date) -> bool:
+        return datum < date(2026, 5, 8)
+
+    def productcode_past(self, productcategorie: str, productcode: str, gemeentecode: str, datum: date):
+        return SimpleNamespace(past=None, reden="no list known")
+
+
+@pytest.mark.parametrize("bericht", TYPES)
+def test_the_gemeentecode_is_judged_on_the_toewijzing_ingangsdatum_and_else_on_the_begindatum(bericht: str) -> None:
+    """A toewijzing of the old gemeente (from 2026-05-04) is still started and stopped under its code."""
+    context = ValidationContext(today=TODAY, bronnen=_Herindeling())
+    message = BUILDERS[bericht]()  # ToewijzingIngangsdatum 2026-05-04, Begindatum 2026-05-11
+    assert check(ijw.to_xml(message), context).report.valid
+    for product in products(message):
+        product.ToewijzingIngangsdatum = None
+    (finding,) = check(ijw.to_xml(message), context).report.findings
+    assert (finding.rule, finding.retourcode) == ("TR378", "S300") and "2026-05-11" in finding.message
+    assert finding.path == f"/{bericht.lower()}:Bericht/{bericht.lower()}:Header/{bericht.lower()}:Ontvanger"
 
 
 def test_a_stop_may_end_on_its_begindatum() -> None:

@@ -75,10 +75,15 @@ def repeated_keys(r: TreeInput, items: str, keys: tuple[str, ...]) -> Iterator[t
     """(item, position of the first item with the same key) for every item whose key repeats.
 
     A key of several elements (``keys``, below an item; an absent one counts as empty), as a
-    regiebericht's StartProduct has: one pass with a dict.
+    regiebericht's StartProduct has: one pass with a dict, after a look at the first key element
+    alone (when every item has one of its own, no key repeats).
     """
+    found = r.select(items)
+    leading = r.texts(f"{items}/{keys[0]}")
+    if len(leading) == len(found) and len(set(leading)) == len(leading):
+        return
     first: dict[tuple[str | None, ...], int] = {}
-    for index, item in enumerate(r.select(items), 1):
+    for index, item in enumerate(found, 1):
         key = tuple(r.text(path, item) for path in keys)
         if key in first:
             yield item, first[key]
