@@ -14,6 +14,7 @@ from ijw_gateway.messages import basisschema as b
 from ijw_gateway.validation.rules.registry import all_rules
 from ijw_gateway.validation.validator import ValidationContext, check
 from tests.strategies import simple_values
+from tests.validation.oracles import rules_of_the_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
@@ -210,8 +211,6 @@ def test_variations_in_what_no_rule_constrains_stay_valid(bericht: str) -> None:
 
 
 def test_every_rule_of_the_regelrapport_for_the_regieberichten_and_their_retour_is_registered(reference: Path) -> None:
-    from tests.validation.regelrapport import rules_of_the_reference
-
     registered: dict[str, set[str]] = {}
     for registration in all_rules():
         registered.setdefault(registration.code, set()).update(registration.berichten)

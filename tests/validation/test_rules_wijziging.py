@@ -1,6 +1,5 @@
 """JW317 Verzoek om wijziging: one message per rule that breaks only that rule, and a clean one that stays clean."""
 
-import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw317 as m317
 from ijw_gateway.validation.rules.registry import all_rules
 from tests.strategies import simple_values
+from tests.validation.oracles import later_of_overlapping_pairs, rules_of_the_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
@@ -157,15 +157,6 @@ def test_without_new_products_the_gemeentecode_is_judged_on_the_dagtekening() ->
 CODES = [("45", "45A56"), ("45", "45A53"), ("45", None), ("43", "43A07"), (None, None)]
 
 
-def _same_product(a: tuple, b: tuple) -> bool:
-    """The rule's note: by code; without code at the level of the category; without category with any."""
-    if a[0] is None or b[0] is None:
-        return True
-    if a[1] is None or b[1] is None:
-        return a[0] == b[0]
-    return (a[0], a[1]) == (b[0], b[1])
-
-
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(CODES), st.integers(0, 60), st.integers(0, 40)), min_size=2, max_size=6))
 def test_tr410_flags_what_comparing_every_pair_would(items: list) -> None:
@@ -183,12 +174,8 @@ def test_tr410_flags_what_comparing_every_pair_would(items: list) -> None:
         plain.append((categorie, code, begin, end))
     message.Client.Verzoek.NieuweProducten.NieuwProduct = products
     flagged = {f.path for f in report_of(message).findings if f.rule == "TR410"}
-    later = set()
-    for i, j in itertools.combinations(range(len(plain)), 2):
-        if _same_product(plain[i], plain[j]) and plain[i][2] <= plain[j][3] and plain[j][2] <= plain[i][3]:
-            later.add(max((plain[i][2], i), (plain[j][2], j))[1])
     path = "/jw317:Bericht/jw317:Client/jw317:Verzoek/jw317:NieuweProducten/jw317:NieuwProduct[{}]"
-    assert flagged == {path.format(k + 1) for k in later}
+    assert flagged == {path.format(k + 1) for k in later_of_overlapping_pairs(plain)}
 
 
 # --- what the rules leave free stays valid ---------------------------------------------------------------
@@ -227,8 +214,6 @@ def test_variations_in_what_no_rule_constrains_stay_valid(message) -> None:
 
 
 def test_every_rule_of_the_regelrapport_for_the_jw317_and_jw318_is_registered(reference: Path) -> None:
-    from tests.validation.regelrapport import rules_of_the_reference
-
     registered: dict[str, set[str]] = {}
     for registration in all_rules():
         registered.setdefault(registration.code, set()).update(registration.berichten)

@@ -1,5 +1,6 @@
-"""What the regelrapport in the reference says applies to a message type (an oracle for the coverage tests)."""
+"""Oracles for the rule tests: what the regelrapport says applies to a type, and overlap by its definition."""
 
+import itertools
 import re
 from pathlib import Path
 
@@ -27,3 +28,27 @@ def rules_of_the_reference(reference: Path, berichten: set[str]) -> dict[str, se
         if uses & berichten:
             found.setdefault(path.stem, set()).update(uses & berichten)
     return found
+
+
+def same_product(a: tuple, b: tuple) -> bool:
+    """(categorie, code, …) pairs as the overlap rules' note compares them: by code; without code at the
+    level of the category; without category with any product."""
+    if a[0] is None or b[0] is None:
+        return True
+    if a[1] is None or b[1] is None:
+        return a[0] == b[0]
+    return (a[0], a[1]) == (b[0], b[1])
+
+
+def later_of_overlapping_pairs(products: list[tuple]) -> set[int]:
+    """Positions (0-based) of the later product of every pair of the same product whose periods overlap.
+
+    ``products`` are (categorie, code, start, end); of two products starting together the later in
+    the list counts. Every pair is compared: the definition a sweep must agree with.
+    """
+    later = set()
+    for i, j in itertools.combinations(range(len(products)), 2):
+        a, b = products[i], products[j]
+        if same_product(a, b) and a[2] <= b[3] and b[2] <= a[3]:
+            later.add(max((a[2], i), (b[2], j))[1])
+    return later
