@@ -5,7 +5,7 @@ import pytest
 import ijw_gateway as ijw
 
 
-@pytest.mark.parametrize("bericht", ["JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316", "JW317",
+@pytest.mark.parametrize("bericht", ["JW301", "JW302", "JW305", "JW306", "JW307", "JW308", "JW316",
                                      "JW319", "JW320", "JW323", "JW325"])
 def test_published_examples_are_accepted(reference, bericht: str) -> None:
     report = ijw.validate((reference / "ijw-3.2" / "berichten" / f"{bericht}.xml").read_bytes(), today=None)
@@ -24,6 +24,14 @@ def test_the_jw315_example_with_june_31_is_rejected_at_that_element(reference) -
     )
     first = next(f for f in report.findings if f.rule == "XSD")
     assert first.retourcode == "0001" and first.line and "2027-06-31" in first.message and "date" in first.message
+
+
+def test_the_jw317_example_ends_a_new_product_before_it_starts(reference) -> None:
+    """CS003: its NieuwProduct asks for 2026-11-01 to 2024-02-28; the standard rejects it (0001)."""
+    report = ijw.validate((reference / "ijw-3.2" / "berichten" / "JW317.xml").read_bytes())
+    assert not report.valid and [(f.rule, f.retourcode) for f in report.findings] == [("CS003", "0001")]
+    assert report.findings[0].path == ("/jw317:Bericht/jw317:Client/jw317:Verzoek/jw317:NieuweProducten/"
+                                       "jw317:NieuwProduct[1]/jw317:Einddatum")
 
 
 def test_the_jw318_example_breaks_its_xsd(reference) -> None:

@@ -98,7 +98,8 @@ def test_validate_with_retour_dir_writes_one_retourbericht_per_heenbericht(offic
                  "--today", "2026-11-23"])
     assert code == 1
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["jw301-toewijzing-JW302.xml", "jw315-verzoek-om-toewijzing-JW316.xml",
+    assert written == ["jw301-toewijzing-JW302.xml", "jw305-start-zorg-JW306.xml", "jw307-stop-zorg-JW308.xml",
+                       "jw315-verzoek-om-toewijzing-JW316.xml", "jw317-verzoek-om-wijziging-JW318.xml",
                        "jw319-antwoord-geen-contract-JW320.xml"]
     for path in out.iterdir():
         bericht = path.stem.rsplit("-", 1)[1]

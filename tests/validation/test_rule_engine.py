@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from ijw_gateway.validation.rules.berichtinhoud import elfproef_breaks
 from ijw_gateway.validation.rules.engine import compiled
 from ijw_gateway.validation.rules.registry import namespaces_of
 from ijw_gateway.validation.validator import ValidationContext, check
+from tests.validation.oracles import later_of_overlapping_pairs
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
@@ -86,19 +86,6 @@ def test_the_elfproef_in_xpath_agrees_with_python_stdnum(value: str) -> None:
 CODES = [("45", "45A53"), ("45", "45A48"), ("45", None), ("43", "43A07"), (None, None)]
 
 
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[2] <= b[3] and b[2] <= a[3]
-
-
-def _same_product(a: tuple, b: tuple) -> bool:
-    """The rule's note: by code; without code at the level of the category; without category with any."""
-    if a[0] is None or b[0] is None:
-        return True
-    if a[1] is None or b[1] is None:
-        return a[0] == b[0]
-    return (a[0], a[1]) == (b[0], b[1])
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(CODES), st.integers(0, 60), st.integers(0, 40)), min_size=2, max_size=7))
 def test_overlapping_periods_equal_the_pairwise_definition(items: list) -> None:
@@ -119,12 +106,8 @@ def test_overlapping_periods_equal_the_pairwise_definition(items: list) -> None:
         plain.append((categorie, code, begin, end))
     message.Client.AangevraagdeProducten.AangevraagdProduct = products
     flagged = {f.path for f in report_of(message).findings if f.rule == "TR386"}
-    later = set()  # of each overlapping pair, the one that starts later (or, starting together, comes later)
-    for i, j in itertools.combinations(range(len(plain)), 2):
-        if _same_product(plain[i], plain[j]) and _overlap(plain[i], plain[j]):
-            later.add(max((plain[i][2], i), (plain[j][2], j))[1])
     path = "/jw315:Bericht/jw315:Client/jw315:AangevraagdeProducten/jw315:AangevraagdProduct[{}]"
-    assert flagged == {path.format(k + 1) for k in later}
+    assert flagged == {path.format(k + 1) for k in later_of_overlapping_pairs(plain)}
 
 
 def test_a_product_without_code_overlaps_a_coded_product_of_its_category() -> None:

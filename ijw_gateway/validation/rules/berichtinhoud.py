@@ -80,14 +80,15 @@ def _datumgebruik(hit: HitNode) -> str:
 _DATUMGEBRUIK_TEST = "ijw:DatumGebruik and (" + " or ".join(
     f"(ijw:DatumGebruik = '{code}' and {test})" for code, (test, _) in _DATUMGEBRUIK.items()) + ")"
 
+_CLIENT_DATUMGEBRUIK = Hit("m:Client/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik, at="ijw:Datum")
+
 xpath_rule(
     "CS139", "Geboortedatum.DatumGebruik",
     "DatumGebruik en Datum van een Geboortedatum zijn met elkaar in overeenstemming.",
     {
-        "JW301": (Hit("m:Client/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik, at="ijw:Datum"),
-                  Hit("m:Client/m:Relaties/m:Relatie/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik,
-                      at="ijw:Datum")),
-        "JW315": Hit("m:Client/m:Geboortedatum", _DATUMGEBRUIK_TEST, _datumgebruik, at="ijw:Datum"),
+        **{b: _CLIENT_DATUMGEBRUIK for b in _GEBOORTEDATUM_CLIENT},
+        "JW301": (_CLIENT_DATUMGEBRUIK, Hit("m:Client/m:Relaties/m:Relatie/m:Geboortedatum", _DATUMGEBRUIK_TEST,
+                                            _datumgebruik, at="ijw:Datum")),
     },
 )
 
@@ -95,11 +96,58 @@ xpath_rule(
 # --- products: periods, omvang, budget ------------------------------------------------------------
 
 
-def _eind_voor_ingang(p: Producten) -> Hit:
+# The product rules below are written once over a product layout (:class:`Producten`): the
+# toewijzing and the verzoek use them here, the verzoek om wijziging in ``wijziging.py``.
+
+
+def eind_voor_ingang(p: Producten) -> Hit:
+    """CS003: the product's end lies before its start."""
+
     def explain(hit: HitNode) -> str:
         return f"{p.eind} {hit.text(f'm:{p.eind}')} lies before {p.ingang} {hit.text(f'm:{p.ingang}')}"
 
     return Hit(p.context, f"m:{p.eind} and date(m:{p.eind}) < date(m:{p.ingang})", explain, at=f"m:{p.eind}")
+
+
+def einddatum_bij_budget(p: Producten) -> Hit:
+    """CD075: a Budget without an end."""
+    return Hit(p.context, f"m:Budget and not(m:{p.eind})", f"{p.eind} is required when a Budget is given",
+               at=f"m:{p.eind}")
+
+
+def einddatum_per_week(p: Producten) -> Hit:
+    """CD076: Frequentie 2 (per week) without an end."""
+    return Hit(p.context, f"not(m:{p.eind}) and m:Omvang/ijw:Frequentie = '2'",
+               f"{p.eind} is required when the Frequentie is 2 (per week)", at=f"m:{p.eind}")
+
+
+def geen_omvang_bij_budget(p: Producten) -> Hit:
+    """CD077: Omvang and Budget together (the Omvang's side)."""
+    return Hit(p.context, "m:Budget and m:Omvang", "Omvang must be empty when a Budget is given", at="m:Omvang")
+
+
+def geen_budget_bij_omvang(p: Producten) -> Hit:
+    """CD078: Omvang and Budget together (the Budget's side)."""
+    return Hit(p.context, "m:Budget and m:Omvang", "Budget must be empty when an Omvang is given", at="m:Budget")
+
+
+def product_zonder_budget(p: Producten) -> Hit:
+    """CD079: neither a Product nor a Budget."""
+    return Hit(p.context, "not(m:Product) and not(m:Budget)", "Product is required when no Budget is given",
+               at="m:Product")
+
+
+def omvang_bij_code(p: Producten) -> Hit:
+    """CD041: a product code without an Omvang."""
+    return Hit(p.context, "not(m:Omvang) and m:Product/ijw:Code",
+               lambda hit: f"Omvang is required for product code {hit.text('m:Product/ijw:Code')}", at="m:Omvang")
+
+
+def geen_omvang_zonder_code(p: Producten) -> Hit:
+    """CD080 / CD095 / CD096: an Omvang for a product without code that runs after 2020."""
+    return Hit(p.context, f"not(m:Product/ijw:Code) and m:Omvang and {p.runs_after_cutover()}",
+               "Omvang must be empty when Product has no Code and the toewijzing runs after 2020-12-31",
+               at="m:Omvang")
 
 
 def _periode_eind_voor_begin(context: str) -> Hit:
@@ -117,69 +165,38 @@ xpath_rule(
     "CS003", "ToegewezenProduct.Einddatum / AangevraagdProduct.ToewijzingEinddatum",
     "Einddatum is groter dan of gelijk aan de Ingangsdatum.",
     {
-        "JW301": (_eind_voor_ingang(PRODUCTEN["JW301"]),
+        "JW301": (eind_voor_ingang(PRODUCTEN["JW301"]),
                   *(_periode_eind_voor_begin(f"{c}/m:Periode") for c in CONTACTEN_301)),
-        "JW315": _eind_voor_ingang(PRODUCTEN["JW315"]),
+        "JW315": eind_voor_ingang(PRODUCTEN["JW315"]),
     },
 )
 
-xpath_rule(
-    "CD075", "Einddatum", "Einddatum is verplicht als Budget gevuld is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, f"m:Budget and not(m:{p.eind})", f"{p.eind} is required when a Budget is given", at=f"m:{p.eind}")),
-)
-
-xpath_rule(
-    "CD076", "Einddatum", "Einddatum is verplicht als Frequentie 2 (per week) is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, f"not(m:{p.eind}) and m:Omvang/ijw:Frequentie = '2'",
-        f"{p.eind} is required when the Frequentie is 2 (per week)", at=f"m:{p.eind}")),
-)
-
-xpath_rule(
-    "CD077", "Omvang", "Omvang is leeg als Budget gevuld is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, "m:Budget and m:Omvang", "Omvang must be empty when a Budget is given", at="m:Omvang")),
-)
-
-xpath_rule(
-    "CD078", "Budget", "Budget is leeg als Omvang gevuld is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, "m:Budget and m:Omvang", "Budget must be empty when an Omvang is given", at="m:Budget")),
-)
-
-xpath_rule(
-    "CD079", "Product", "Product is verplicht als Budget leeg is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, "not(m:Product) and not(m:Budget)", "Product is required when no Budget is given", at="m:Product")),
-)
-
-xpath_rule(
-    "CD041", "Omvang", "Omvang is verplicht als Code in Product gevuld is.",
-    per_product(TOEWIJZING_EN_VERZOEK, lambda p: Hit(
-        p.context, "not(m:Omvang) and m:Product/ijw:Code",
-        lambda hit: f"Omvang is required for product code {hit.text('m:Product/ijw:Code')}", at="m:Omvang")),
-)
-
-
-def _geen_omvang_zonder_code(p: Producten) -> Hit:
-    return Hit(p.context, f"not(m:Product/ijw:Code) and m:Omvang and {p.runs_after_cutover()}",
-               "Omvang must be empty when Product has no Code and the toewijzing runs after 2020-12-31",
-               at="m:Omvang")
-
-
+xpath_rule("CD075", "Einddatum", "Einddatum is verplicht als Budget gevuld is.",
+           per_product(TOEWIJZING_EN_VERZOEK, einddatum_bij_budget))
+xpath_rule("CD076", "Einddatum", "Einddatum is verplicht als Frequentie 2 (per week) is.",
+           per_product(TOEWIJZING_EN_VERZOEK, einddatum_per_week))
+xpath_rule("CD077", "Omvang", "Omvang is leeg als Budget gevuld is.",
+           per_product(TOEWIJZING_EN_VERZOEK, geen_omvang_bij_budget))
+xpath_rule("CD078", "Budget", "Budget is leeg als Omvang gevuld is.",
+           per_product(TOEWIJZING_EN_VERZOEK, geen_budget_bij_omvang))
+xpath_rule("CD079", "Product", "Product is verplicht als Budget leeg is.",
+           per_product(TOEWIJZING_EN_VERZOEK, product_zonder_budget))
+xpath_rule("CD041", "Omvang", "Omvang is verplicht als Code in Product gevuld is.",
+           per_product(TOEWIJZING_EN_VERZOEK, omvang_bij_code))
 xpath_rule("CD080", "ToegewezenProduct.Omvang",
            "Omvang is leeg als Code in Product leeg is en de Einddatum na 31-12-2020 ligt of leeg is.",
-           per_product(("JW301",), _geen_omvang_zonder_code))
+           per_product(("JW301",), geen_omvang_zonder_code))
 xpath_rule("CD095", "AangevraagdProduct.Omvang",
            "Omvang is leeg als Code in Product leeg is en de ToewijzingEinddatum na 31-12-2020 ligt of leeg is.",
-           per_product(("JW315",), _geen_omvang_zonder_code))
+           per_product(("JW315",), geen_omvang_zonder_code))
 
 PER_PERIODE_EENHEDEN = ("14", "16", "83", "84")
 PER_PERIODE_FREQUENTIES = ("2", "4", "6")
 
 
-def _frequentie_bij_eenheid(p: Producten) -> Hit:
+def frequentie_bij_eenheid(p: Producten) -> Hit:
+    """CS338 / CS343: Eenheid 14, 16, 83 or 84 without Frequentie 2, 4 or 6, after 2020."""
+
     def explain(hit: HitNode) -> str:
         eenheid, frequentie = hit.text("m:Omvang/ijw:Eenheid") or "", hit.text("m:Omvang/ijw:Frequentie") or ""
         return (f"Eenheid {EENHEID.describe(eenheid)} needs Frequentie 2 (per week), 4 (per maand) or 6 (totaal "
@@ -192,10 +209,10 @@ def _frequentie_bij_eenheid(p: Producten) -> Hit:
 
 xpath_rule("CS338", "ToegewezenProduct.Omvang",
            "Bij Eenheid 14, 16, 83 of 84 (en Einddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.",
-           per_product(("JW301",), _frequentie_bij_eenheid))
+           per_product(("JW301",), frequentie_bij_eenheid))
 xpath_rule("CS343", "AangevraagdProduct.Omvang",
            "Bij Eenheid 14, 16, 83 of 84 (en ToewijzingEinddatum na 31-12-2020 of leeg) is Frequentie 2, 4 of 6.",
-           per_product(("JW315",), _frequentie_bij_eenheid))
+           per_product(("JW315",), frequentie_bij_eenheid))
 
 
 # --- overlapping periods of one product (TR302, TR386): a sweep, n·log n ---------------------------

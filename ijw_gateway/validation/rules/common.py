@@ -71,6 +71,24 @@ def duplicates(r: TreeInput, items: str, key: str) -> Iterator[tuple[etree._Elem
             first[value] = index
 
 
+def repeated_keys(r: TreeInput, items: str, keys: tuple[str, ...]) -> Iterator[tuple[etree._Element, int]]:
+    """(item, position of the first item with the same key) for every item whose key repeats.
+
+    A key of several elements (``keys``, below an item; an absent one counts as empty), as a
+    regiebericht's StartProduct has: one pass with a dict, after a look at the first key element
+    alone (when every item has one of its own, no key repeats).
+    """
+    found = r.select(items)
+    leading = r.texts(f"{items}/{keys[0]}")
+    if len(leading) == len(found) and len(set(leading)) == len(leading):
+        return
+    first: dict[tuple[str | None, ...], int] = {}
+    for index, item in enumerate(found, 1):
+        key = tuple(r.text(path, item) for path in keys)
+        if key in first:
+            yield item, first[key]
+        else:
+            first[key] = index
 
 
 # --- overlapping periods (TR302, TR386, TR410, …): a sweep, n·log n ------------------------------
