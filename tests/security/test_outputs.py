@@ -26,6 +26,7 @@ from tests.cli.test_misuse import ijw
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 MESSAGES = EXAMPLES / "berichten"
+EXAMPLE_COUNT = len(list(MESSAGES.glob("*.xml")))
 TODAY = "2026-11-23"
 BEPALING = EXAMPLES / "bepalingen" / "04-midden-ijssel-apeldoorn-315.yaml"
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="making a device or another user's file needs root")
@@ -66,19 +67,19 @@ def test_a_named_pipe_is_written_through(tmp_path: Path) -> None:
     reader.join(30)
     assert done.returncode == 0, done.stderr
     assert stat.S_ISFIFO(fifo.lstat().st_mode), "the named pipe was replaced"
-    assert json.loads(received[0])["summary"]["files"] == 3
+    assert json.loads(received[0])["summary"]["files"] == EXAMPLE_COUNT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.fifo"]
 
 
 def test_dash_and_dev_stdout_are_standard_output(tmp_path: Path) -> None:
     done = validate_json("-o", "-", cwd=tmp_path)
-    assert done.returncode == 0 and json.loads(done.stdout)["summary"]["files"] == 3
+    assert done.returncode == 0 and json.loads(done.stdout)["summary"]["files"] == EXAMPLE_COUNT
     assert not (tmp_path / "-").exists()
     with (tmp_path / "out.json").open("w") as redirected:  # `> out.json` with -o /dev/stdout: written through
         code = subprocess.run([sys.executable, "-m", "ijw_gateway.cli", "validate", str(MESSAGES), "--today", TODAY,
                                "--format", "json", "-o", "/dev/stdout"], stdout=redirected, cwd=tmp_path,
                               env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False).returncode
-    assert code == 0 and json.loads((tmp_path / "out.json").read_text())["summary"]["files"] == 3
+    assert code == 0 and json.loads((tmp_path / "out.json").read_text())["summary"]["files"] == EXAMPLE_COUNT
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
@@ -93,7 +94,7 @@ def test_a_link_is_followed_and_its_target_replaced_atomically(tmp_path: Path) -
     done = validate_json("-o", str(link), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert link.is_symlink() and os.readlink(link) == str(Path("reports") / "r.json"), "the link was replaced"
-    assert json.loads(target.read_text())["summary"]["files"] == 3
+    assert json.loads(target.read_text())["summary"]["files"] == EXAMPLE_COUNT
     assert stat.S_IMODE(target.stat().st_mode) == 0o640, "the file replaced keeps its mode"
     dangling = tmp_path / "new.json"
     dangling.symlink_to(tmp_path / "reports" / "created.json")

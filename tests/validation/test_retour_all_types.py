@@ -175,7 +175,7 @@ def test_validate_with_retour_dir_answers_every_heenbericht(official, heenberich
     result = _ijw("validate", str(heenberichten), "--retour-dir", str(out), "--today", TODAY.isoformat(),
                   "--no-progress")
     assert result.returncode == 1, result.stderr
-    assert "start-status-2.xml: JW305 invalid" in result.stdout and "CS058" in result.stdout
+    assert "start-status-2.xml: JW305 is invalid" in result.stdout and "CS058" in result.stdout
     written = _retourberichten(out, official)
     assert sorted(written) == ["jw305-start-zorg-JW306.xml", "jw307-stop-zorg-JW308.xml",
                                "jw317-verzoek-om-wijziging-JW318.xml", "jw319-antwoord-geen-contract-JW320.xml",
