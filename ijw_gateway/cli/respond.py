@@ -2,7 +2,8 @@
 
 The answers themselves are :func:`ijw_gateway.respond.respond_to`'s: a retourbericht for
 every heenbericht and the gemeente's JW301 / JW319 decisions on a valid JW315. A message
-that fails its XSD gets no retourbericht (IV032); its findings are printed instead.
+that fails its XSD gets no retourbericht (IV032); its findings are printed instead. A
+declaration (JW323) gets none either: its answer, the JW325, is a decision not written here.
 Exit 1 when any message was rejected.
 """
 
@@ -25,6 +26,7 @@ from ijw_gateway.respond import respond_to
 from ijw_gateway.validation.batch import BatchOptions, Source, context_for, discover, read_source
 from ijw_gateway.validation.findings import MessageReport
 from ijw_gateway.validation.output import describe_finding
+from ijw_gateway.validation.retour import why_no_retourbericht
 from ijw_gateway.validation.validator import SeenIdentificaties, ValidationContext
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ def _respond_one(
     verdict = "accepted" if report.valid else "rejected"
     if retour is not None:
         outcome = f" → {retour}"
+    elif (reason := why_no_retourbericht(report)) is not None:
+        outcome = f" (no retourbericht: {reason})"
     elif report.valid:
         outcome = f" (no retourbericht: ijw respond does not answer a {report.bericht})"
     else:

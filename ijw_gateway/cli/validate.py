@@ -2,6 +2,7 @@
 
 import sys
 import time
+from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ijw_gateway.logging import get_logger
 from ijw_gateway.messages.schemaset import schema_set
 from ijw_gateway.validation.batch import STDIN, BatchOptions, discover, run
 from ijw_gateway.validation.output import ReportWriter, atomic_text_file
+from ijw_gateway.validation.retour import NO_RETOURBERICHT, why_no_retourbericht
 
 log = get_logger(__name__)
 
@@ -43,7 +45,8 @@ def validate(
     schemas: Path | None = typer.Option(None, "--schemas", help="Validate against the XSDs in this directory."),
     today: str | None = typer.Option(None, "--today", help="The system date for date rules, YYYY-MM-DD."),
     retour_dir: Path | None = typer.Option(
-        None, "--retour-dir", help="Also write the retourbericht of every heenbericht here (JW302, JW316, …)."
+        None, "--retour-dir",
+        help="Also write the retourbericht of every heenbericht here (JW302, JW316, …; none for a JW323).",
     ),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar, even on a terminal."),
     ledger: str | None = typer.Option(
@@ -75,11 +78,17 @@ def validate(
         if progress is not None:
             stack.enter_context(progress)
             task = progress.add_task("validate", total=len(sources))
+        without_retour: Counter[str] = Counter()
         for report in run(sources, options, workers, register):
             writer.add(report)
+            if retour_dir is not None and why_no_retourbericht(report) is not None:
+                without_retour[report.bericht] += 1  # type: ignore[index]
             if progress is not None and task is not None:
                 progress.advance(task)
         writer.finish()
+    for bericht, count in sorted(without_retour.items()):
+        typer.echo(f"note: no retourbericht in --retour-dir for {count} {bericht} message{'s' * (count > 1)}: "
+                   f"{NO_RETOURBERICHT[bericht]}", err=True)
     summary = writer.summary
     log.info(
         "validated",

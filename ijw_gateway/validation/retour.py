@@ -21,12 +21,32 @@ from ijw_gateway.messages.layout import elements
 from ijw_gateway.messages.registry import RETOUR_OF, Berichttype
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.checked import CheckedMessage
-from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, Finding
+from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, RULE_XML, RULE_XSD, Finding, MessageReport
 
 GEEN_OPMERKING = "0200"
 NIET_BEOORDEELD = "0233"
 XSLT_VERSIE = __version__
 """Our rule set stands in for the standard's XSLTs; IV033 asks for its version on a 0001 rejection."""
+
+
+NO_RETOURBERICHT = {
+    "JW323": "a declaration is answered by the gemeente's Declaratie-antwoord (JW325), its decision on the "
+             "prestaties, which ijw-gateway does not write yet",
+    "JW325": "a Declaratie-antwoord is itself the answer to a declaration; the standard answers it with nothing",
+}
+"""Why a schema-valid message of these types gets no retourbericht from ``--retour-dir`` or ``ijw respond``."""
+
+
+def why_no_retourbericht(report: MessageReport) -> str | None:
+    """Why ``report``'s message gets no retourbericht though it passed its XSD (a JW323, a JW325); else None.
+
+    A message that fails XML or XSD gets none whatever its type (IV032, controleniveau 1).
+    """
+    if report.bericht not in NO_RETOURBERICHT:
+        return None
+    if any(f.rule in (RULE_XML, RULE_XSD) and f.severity == "error" for f in report.findings):
+        return None
+    return NO_RETOURBERICHT[report.bericht]
 
 
 def _errors(findings: list[Finding]) -> list[Finding]:

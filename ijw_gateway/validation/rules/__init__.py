@@ -4,7 +4,12 @@ Importing this package registers every rule; :func:`run_rules` runs those of one
 type on a parsed, schema-valid tree (see ``engine.py`` and ``docs/architecture.md``).
 """
 
-from ijw_gateway.validation.rules import berichtinhoud, documented, externe_bron  # noqa: F401  (registration)
+from ijw_gateway.validation.rules import (  # noqa: F401  (registration)
+    berichtinhoud,
+    declaratie,
+    documented,
+    externe_bron,
+)
 from ijw_gateway.validation.rules.engine import run_rules
 
 __all__ = ["run_rules"]

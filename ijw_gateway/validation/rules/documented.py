@@ -81,10 +81,6 @@ documented("TR056", ALL, "Header.BerichtIdentificatie.Identificatie",
 
 _OUT_OF_SCOPE: list[tuple[str, tuple[str, ...], str, str, Level, str | None]] = [
     ("TR018", ("JW307",), "StopProduct.Einddatum", "Einddatum ≥ Begindatum.", Level.BERICHTINHOUD, "0001"),
-    ("TR137", ("JW323", "JW325"), "ProductPeriode", "Einddatum ≥ Begindatum en ≤ Dagtekening.",
-     Level.BERICHTINHOUD, "0001"),
-    ("TR346", ("JW323",), "IngediendBedrag", "IngediendBedrag is GeleverdVolume maal ProductTarief.",
-     Level.EXTERNE_BRON, "9346"),
     ("TR352", ("JW317",), "Verzoek", "Minstens één OngewijzigdProduct of TeWijzigenProduct.", Level.BERICHTINHOUD,
      "0001"),
     ("TR353", ("JW317",), "Verzoek", "Minstens één TeWijzigenProduct of NieuwProduct.", Level.BERICHTINHOUD, "0001"),

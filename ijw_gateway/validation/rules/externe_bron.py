@@ -170,18 +170,19 @@ def productcode_check(side: str, bron: Productbron) -> TreeCheck:
     return check
 
 
-def gemeentecode_rule(bericht: str, side: str, bron: Productbron | None, also: tuple[str, ...] = ()) -> None:
+def gemeentecode_rule(bericht: str, side: str, bron: Productbron | None, also: tuple[str, ...] = (),
+                      note: str = "") -> None:
     """Register TR378 for ``bericht`` (see :func:`gemeentecode_check`)."""
     rule("TR378", (bericht,), "Header.Afzender / Header.Ontvanger",
          "Gemeentecode bestaat in de CBS-lijst die actueel is op de (Toewijzing)Ingangsdatum.",
-         retourcode="S300", level=Level.EXTERNE_BRON)(gemeentecode_check(side, bron, also))
+         retourcode="S300", level=Level.EXTERNE_BRON, note=note)(gemeentecode_check(side, bron, also))
 
 
-def productcode_rule(bericht: str, side: str, bron: Productbron) -> None:
+def productcode_rule(bericht: str, side: str, bron: Productbron, note: str = "") -> None:
     """Register TR381 for ``bericht`` (see :func:`productcode_check`)."""
     rule("TR381", (bericht,), "Product.Code",
          "ProductCode past bij de ProductCategorie volgens de productcodelijst die de gemeente hanteert.",
-         retourcode="S329", level=Level.EXTERNE_BRON)(productcode_check(side, bron))
+         retourcode="S329", level=Level.EXTERNE_BRON, note=note)(productcode_check(side, bron))
 
 
 TOEWIJZING = Productbron("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", "m:Product/ijw:Categorie",
