@@ -2,14 +2,14 @@
 
 A JW323 declares a month of care for many clients at once, thousands of prestaties in one
 message, so every rule here is linear in the number of prestaties: a condition on one
-prestatie is an XPath hit, a sum is one ``sum()`` in the gate, and a comparison between
-prestaties (a repeated key) is a tree check that reads each column once and compares with a
-set. Nothing compares a prestatie with its preceding siblings.
+prestatie is an XPath hit; what compares or adds up prestaties (a repeated key, the total,
+volume times tariff) is a tree check on :func:`regels`, every prestatie read once in one
+pass, compared with a set and added up with Python integers. Nothing compares a prestatie
+with its preceding siblings.
 
 Amounts are integers in eurocent with a DebetCredit indicator (COD043: D is added, C is
 subtracted). The XSD allows a sign on an integer (``+5000``), which XPath's ``number()``
-reads as NaN: one amount is read with :func:`amount`, and a sum that comes out NaN only
-makes its tree check run, which computes exactly with Python integers.
+reads as NaN: an amount in a hit is read with :func:`amount`; Python's ``int()`` reads it as it is.
 
 Which element a rule means is decided from its text and the layouts where the reference
 does not say it (the "Gebruik in berichten" of its TR pages names WMO323/WMO325); the
@@ -21,7 +21,7 @@ debet it credits) are registered as needing cross-message state, with their reto
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from functools import cache
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -84,44 +84,6 @@ def _waarde(r: TreeInput, path: str, node: etree._Element | None = None) -> str 
     return _raw(found[0]) if found else None
 
 
-# --- what the tree checks read: each column once, in document order ---------------------------------
-
-
-@cache
-def _counter(bericht: str, path: str) -> etree.XPath:
-    return etree.XPath(f"count({path})", namespaces=namespaces_of(bericht))
-
-
-def _count(r: TreeInput, items: str) -> int:
-    return r.shared(f"count:{items}", lambda tree_input: int(_counter(r.bericht, items)(tree_input.root)))
-
-
-def column(r: TreeInput, items: str, child: str) -> list[str]:
-    """The text of ``child`` (required by the layout) of every item at ``items``, in document order.
-
-    One XPath for all items; only when a comment splits a text (more text nodes than items)
-    is each element read on its own.
-    """
-
-    def read(tree_input: TreeInput) -> list[str]:
-        values = tree_input.texts(f"{items}/{child}")
-        if len(values) == _count(tree_input, items):
-            return values
-        return [_raw(node) for node in tree_input.select(f"{items}/{child}")]
-
-    return r.shared(f"column:{items}/{child}", read)
-
-
-def _plaats(r: TreeInput, node: etree._Element) -> str:
-    """Where a prestatie is, for a sentence: "Client 2, Prestatie 1" (positions as in its path)."""
-    prestaties = node.getparent()
-    client = prestaties.getparent() if prestaties is not None else None
-    clients = client.getparent() if client is not None else None
-    if prestaties is None or client is None or clients is None:
-        return "a prestatie"
-    return f"Client {clients.index(client) + 1}, Prestatie {prestaties.index(node) + 1}"
-
-
 # --- the client -------------------------------------------------------------------------------------
 
 xpath_rule("CS002", "Client.Bsn", "BSN voldoet aan de elfproef.",
@@ -130,6 +92,21 @@ xpath_rule("CS002", "Client.Bsn", "BSN voldoet aan de elfproef.",
 
 
 # --- dates: DeclaratiePeriode, ProductPeriode, DeclaratieDagtekening ------------------------------------
+#
+# A prestatie's dates are judged with the date element itself as the context: ``date(.)`` reads it
+# without another step down the tree, which is what an XPath test costs (a JW323 holds thousands).
+
+DATUM, BEGIN_ERNAAST = "date(.)", "date(../ijw:Begindatum)"
+"""In a hit on a period's Einddatum: that date, and the Begindatum beside it (as numbers YYYYMMDD)."""
+
+
+def _datum(hit: HitNode) -> str:
+    return _raw(hit.node).strip()
+
+
+def _begin_ernaast(hit: HitNode) -> str:
+    parent = hit.node.getparent()
+    return "" if parent is None else (HitNode(parent, hit.bericht, hit.namespaces).text("ijw:Begindatum") or "")
 
 
 def _explain_periode(what: str, sentence: str) -> Callable[[HitNode], str]:
@@ -139,19 +116,19 @@ def _explain_periode(what: str, sentence: str) -> Callable[[HitNode], str]:
     return explain
 
 
-def _vanaf_2021(context: str, what: str, element: str) -> Hit:
-    return Hit(context, f"date(ijw:{element}) < 20210101",
-               lambda hit: f"{what} {element} {hit.text(f'ijw:{element}')} lies before 2021-01-01",
-               at=f"ijw:{element}")
+def _vanaf_2021(periode: str, what: str, element: str) -> Hit:
+    return Hit(f"{periode}/ijw:{element}", f"{DATUM} < 20210101",
+               lambda hit: f"{what} {element} {_datum(hit)} lies before 2021-01-01")
 
 
 _DECLARATIEPERIODE = "m:Declaratie/m:DeclaratiePeriode"
 _PRODUCTPERIODE = f"{P323}/m:ProductPeriode"
+_PRODUCT_EIND = f"{_PRODUCTPERIODE}/ijw:Einddatum"
 
 xpath_rule(
     "CS100", "DeclaratiePeriode / Prestatie.ProductPeriode", "De datums van de periode liggen op of na 01-01-2021.",
-    {"JW323": tuple(_vanaf_2021(context, what, element)
-                    for context, what in ((_DECLARATIEPERIODE, "DeclaratiePeriode"),
+    {"JW323": tuple(_vanaf_2021(periode, what, element)
+                    for periode, what in ((_DECLARATIEPERIODE, "DeclaratiePeriode"),
                                           (_PRODUCTPERIODE, "ProductPeriode"))
                     for element in ("Begindatum", "Einddatum"))},
 )
@@ -178,26 +155,24 @@ xpath_rule(
 xpath_rule(
     "CS337", "Prestatie.ProductPeriode",
     "Einddatum van de ProductPeriode ligt in dezelfde kalendermaand als de Begindatum.",
-    {"JW323": Hit(_PRODUCTPERIODE, f"floor({EIND} div 100) != floor({BEGIN} div 100)",
-                  _explain_periode("ProductPeriode", "spans more than one calendar month"), at="ijw:Einddatum")},
+    {"JW323": Hit(_PRODUCT_EIND, f"floor({DATUM} div 100) != floor({BEGIN_ERNAAST} div 100)",
+                  lambda hit: f"ProductPeriode {_begin_ernaast(hit)} – {_datum(hit)} spans more than one calendar "
+                              "month")},
 )
 
 
-def _eind_na(reference: str) -> Callable[[HitNode], str]:
-    def explain(hit: HitNode) -> str:
-        begin, eind = hit.text("ijw:Begindatum"), hit.text("ijw:Einddatum")
-        if (date_key(eind) or 0) < (date_key(begin) or 0):
-            return f"ProductPeriode Einddatum {eind} lies before its Begindatum {begin}"
-        return f"ProductPeriode Einddatum {eind} lies after the {reference}"
-
-    return explain
+def _eind_na_begin_of_dagtekening(hit: HitNode) -> str:
+    begin, eind = _begin_ernaast(hit), _datum(hit)
+    if (date_key(eind) or 0) < (date_key(begin) or 0):
+        return f"ProductPeriode Einddatum {eind} lies before its Begindatum {begin}"
+    return f"ProductPeriode Einddatum {eind} lies after the Dagtekening of the message"
 
 
 xpath_rule(
     "TR137", "Prestatie.ProductPeriode.Einddatum",
     "Einddatum ligt op of na de Begindatum van de periode en niet na de Dagtekening van het bericht.",
-    {b: Hit(f"{PRESTATIE[b]}/m:ProductPeriode", f"{EIND} < {BEGIN} or {EIND} > $dagtekening",
-            _eind_na("Dagtekening of the message"), at="ijw:Einddatum")
+    {b: Hit(f"{PRESTATIE[b]}/m:ProductPeriode/ijw:Einddatum", f"{DATUM} > $dagtekening or {DATUM} < {BEGIN_ERNAAST}",
+            _eind_na_begin_of_dagtekening)
      for b in DECLARATIES},
     note="the ProductPeriode (a period of care delivered); not the DeclaratiePeriode, which may be the current "
          "month (IV090)",
@@ -218,20 +193,23 @@ xpath_rule(
          "JW323 it answers (a ProductPeriode is TR137's)",
 )
 
+# Five years before the Dagtekening first: with the DeclaratieDagtekening not after it (TR134) that
+# comes no later than five years before the DeclaratieDagtekening, so only a prestatie that old looks
+# the DeclaratieDagtekening up (one more walk from the root per prestatie otherwise).
 xpath_rule(
     "TR335", "Prestatie.ProductPeriode.Einddatum", "Einddatum ligt niet meer dan 5 jaar voor de DeclaratieDagtekening.",
-    {"JW323": Hit(_PRODUCTPERIODE, f"{EIND} < date(/m:Bericht/m:Declaratie/m:DeclaratieDagtekening) - 50000",
-                  lambda hit: f"ProductPeriode Einddatum {hit.text('ijw:Einddatum')} lies more than 5 years before "
-                              "the DeclaratieDagtekening", at="ijw:Einddatum")},
+    {"JW323": Hit(_PRODUCT_EIND, f"{DATUM} < $dagtekening - 50000 and "
+                                 f"{DATUM} < date(/m:Bericht/m:Declaratie/m:DeclaratieDagtekening) - 50000",
+                  lambda hit: f"ProductPeriode Einddatum {_datum(hit)} lies more than 5 years before the "
+                              "DeclaratieDagtekening")},
 )
 
 xpath_rule(
     "TR319", "Prestatie.ProductPeriode",
     "De ProductPeriode valt in de huidige of een voorgaande declaratieperiode.",
-    {"JW323": Hit(_PRODUCTPERIODE, f"{EIND} > date(/m:Bericht/m:Declaratie/m:DeclaratiePeriode/ijw:Einddatum)",
-                  lambda hit: f"ProductPeriode Einddatum {hit.text('ijw:Einddatum')} lies after the "
-                              "DeclaratiePeriode: a prestatie is declared in its own or a later period",
-                  at="ijw:Einddatum")},
+    {"JW323": Hit(_PRODUCT_EIND, f"{DATUM} > date(/m:Bericht/m:Declaratie/m:DeclaratiePeriode/ijw:Einddatum)",
+                  lambda hit: f"ProductPeriode Einddatum {_datum(hit)} lies after the DeclaratiePeriode: a prestatie "
+                              "is declared in its own or a later period")},
     retourcode="9319", level=Level.BERICHTOVERSTIJGEND,
     note="controleniveau 3 in the reference, but the current declaratieperiode is this message's: judged within it",
 )
@@ -298,11 +276,95 @@ xpath_rule(
 )
 
 
-def _som(r: TreeInput, prestaties: str) -> int:
-    """The prestaties' IngediendBedrag added up exactly: debet plus, credit minus."""
-    bedragen = column(r, prestaties, "m:IngediendBedrag/ijw:Bedrag")
-    tekens = column(r, prestaties, "m:IngediendBedrag/ijw:DebetCredit")
-    return sum(_signed(bedrag, teken) for bedrag, teken in zip(bedragen, tekens, strict=True))
+# --- what the tree checks compare: every prestatie read once --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Regel:
+    """One prestatie as the tree checks compare them, with where it is ("Client 2, Prestatie 1")."""
+
+    node: etree._Element
+    client: int
+    positie: int
+    bsn: str
+    referentie: str
+    vorig: str | None
+    toewijzing: str
+    categorie: str
+    code: str
+    begin: str
+    eind: str
+    volume: str
+    eenheid: str
+    tarief: str | None
+    bedrag: str
+    debet_credit: str
+
+    @property
+    def plaats(self) -> str:
+        return f"Client {self.client}, Prestatie {self.positie}"
+
+    @property
+    def signed(self) -> int:
+        return _signed(self.bedrag, self.debet_credit)
+
+
+_VELDEN = {  # element (m: or ijw:) → field of a Regel; the ijw: ones lie one level deeper
+    "ijw:ReferentieNummer": "referentie", "ijw:VorigReferentieNummer": "vorig", "m:ToewijzingNummer": "toewijzing",
+    "m:ProductCategorie": "categorie", "m:ProductCode": "code", "ijw:Begindatum": "begin", "ijw:Einddatum": "eind",
+    "m:GeleverdVolume": "volume", "m:Eenheid": "eenheid", "m:ProductTarief": "tarief", "ijw:Bedrag": "bedrag",
+    "ijw:DebetCredit": "debet_credit",
+}
+_SAMENGESTELD = ("m:ProductReferentie", "m:ProductPeriode", "m:IngediendBedrag")
+
+
+def _clark(bericht: str, name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{namespaces_of(bericht)[prefix]}}}{local}"
+
+
+def _leaf(node: etree._Element) -> str:
+    return (node.text or "") if len(node) == 0 else _raw(node)  # a child of a leaf is a comment
+
+
+def regels(r: TreeInput) -> list[Regel]:
+    """Every prestatie of the message in document order, read in one pass (shared by the tree checks).
+
+    One walk over the elements in Python costs less than an XPath per field: libxml2 compares
+    each child's namespace on every step, and a prestatie has a dozen fields.
+    """
+
+    def read(tree_input: TreeInput) -> list[Regel]:
+        bericht = tree_input.bericht
+        velden = {_clark(bericht, name): field for name, field in _VELDEN.items()}
+        samengesteld = {_clark(bericht, name) for name in _SAMENGESTELD}
+        bsn_tag, prestaties_tag, prestatie_tag = (_clark(bericht, n) for n in ("m:Bsn", "m:Prestaties", "m:Prestatie"))
+        found: list[Regel] = []
+        for client_index, client in enumerate(tree_input.select(CLIENT[bericht]), 1):
+            bsn, positie = "", 0
+            for part in client:
+                if part.tag == bsn_tag:
+                    bsn = _leaf(part)
+                elif part.tag == prestaties_tag:
+                    for prestatie in part:
+                        if prestatie.tag != prestatie_tag:
+                            continue  # a comment
+                        positie += 1
+                        values: dict[str, str | None] = dict.fromkeys(_VELDEN.values())
+                        for child in prestatie:
+                            if child.tag in samengesteld:
+                                for leaf in child:
+                                    if (field := velden.get(leaf.tag)) is not None:  # type: ignore[arg-type]
+                                        values[field] = _leaf(leaf)
+                            elif (field := velden.get(child.tag)) is not None:  # type: ignore[arg-type]
+                                values[field] = _leaf(child)
+                        found.append(Regel(prestatie, client_index, positie, bsn, **values))  # type: ignore[arg-type]
+        return found
+
+    return r.shared("regels", read)
+
+
+# --- sums -------------------------------------------------------------------------------------------
 
 
 def _signed_sum(prestaties: str) -> str:
@@ -325,16 +387,14 @@ _TOTAAL_323 = "m:Declaratie/m:TotaalIngediendBedrag"
 
 @rule("TR358", ("JW323",), "Declaratie.TotaalIngediendBedrag",
       "TotaalIngediendBedrag is de som van IngediendBedrag van alle prestaties, debet min credit.",
-      when=f"{_signed_sum(P323)} != {_signed_total(_TOTAAL_323)}",
-      note="summed in the gate (exact: doubles hold every total a message can have); the tree check recomputes "
-           "with integers only when the sums differ")
+      note="added up exactly with integers, from the prestaties the other tree checks read too")
 def totaal_is_de_som(r: TreeInput) -> Iterator[Violation]:
-    declared, total = _signed_total_of(r, _TOTAAL_323), _som(r, P323)
+    prestaties = regels(r)
+    declared, total = _signed_total_of(r, _TOTAAL_323), sum(regel.signed for regel in prestaties)
     if declared != total:
         yield Violation(r.path(r.root, f"{_TOTAAL_323}/ijw:TotaalBedrag"),
-                        f"TotaalIngediendBedrag {_bedrag(declared)} is not the sum of the "
-                        f"{_count(r, P323)} prestaties' IngediendBedrag, debet minus credit: {_bedrag(total)} "
-                        "(eurocent)")
+                        f"TotaalIngediendBedrag {_bedrag(declared)} is not the sum of the {len(prestaties)} "
+                        f"prestaties' IngediendBedrag, debet minus credit: {_bedrag(total)} (eurocent)")
 
 
 _ANTWOORD = "m:DeclaratieAntwoord"
@@ -345,6 +405,8 @@ _GOEDGEKEURD = "not(m:RetourCodes/m:RetourCode != '0200')"
 """A prestatie of a JW325 that carries no retourcode but 0200: an awarded one, which the answer leaves out."""
 
 
+# A JW325 holds only the rejected prestaties, few: its sum is taken in the gate, and the tree
+# check runs only on an answer whose totals do not add up.
 @rule("TR342", ("JW325",), "DeclaratieAntwoord.TotaalToegekendBedrag / Prestatie",
       "Alleen afgewezen prestaties: hun som is TotaalIngediendBedrag min TotaalToegekendBedrag.",
       when=(f"/m:Bericht/{_AFGEKEURD} and ({amount(f'/m:Bericht/{_TOEGEKEND}/ijw:TotaalBedrag')} != 0 "
@@ -365,7 +427,7 @@ def alleen_afgewezen_prestaties(r: TreeInput) -> Iterator[Violation]:
                             "a rejected DeclaratieAntwoord holds no prestaties: they were not judged")
         return
     ingediend = _signed_total_of(r, f"{_ANTWOORD}/m:TotaalIngediendBedrag")
-    toegekend, afgewezen = _signed_total_of(r, _TOEGEKEND), _som(r, P325)
+    toegekend, afgewezen = _signed_total_of(r, _TOEGEKEND), sum(regel.signed for regel in regels(r))
     if afgewezen != ingediend - toegekend:
         yield Violation(toegekend_path,
                         f"TotaalIngediendBedrag {_bedrag(ingediend)} minus TotaalToegekendBedrag {_bedrag(toegekend)} "
@@ -378,10 +440,7 @@ def alleen_afgewezen_prestaties(r: TreeInput) -> Iterator[Violation]:
 
 # --- TR346: IngediendBedrag = GeleverdVolume x ProductTarief (IV081 for minutes) ----------------------
 
-_MINUUT = "01"
-_TR346_VERDACHT = ("m:ProductTarief and not(m:Eenheid = '83') and "
-                   "m:IngediendBedrag/ijw:Bedrag != m:GeleverdVolume * m:ProductTarief")
-"""A prestatie whose amount is not volume times tariff as XPath reads them (NaN included: then Python judges)."""
+_MINUUT, _EUROS = "01", "83"
 
 
 def _per_minuut_uit_uurtarief(volume: int, tarief: int, bedrag: int) -> bool:
@@ -401,26 +460,26 @@ def _per_minuut_uit_uurtarief(volume: int, tarief: int, bedrag: int) -> bool:
 
 @rule("TR346", ("JW323",), "Prestatie.IngediendBedrag",
       "Bij een Eenheid anders dan 83 (euro's) is IngediendBedrag gelijk aan GeleverdVolume maal ProductTarief.",
-      retourcode="9346", level=Level.EXTERNE_BRON, when=f"/m:Bericht/{P323}[{_TR346_VERDACHT}]",
+      retourcode="9346", level=Level.EXTERNE_BRON,
       note="judged from the message: the contract's hourly tariff, the external source, matters only for minutes "
            "(IV081), where any hourly tariff that rounds to the ProductTarief is accepted")
 def bedrag_is_volume_maal_tarief(r: TreeInput) -> Iterator[Violation]:
-    for prestatie in r.select(f"{P323}[{_TR346_VERDACHT}]"):
-        volume = int(_waarde(r, "m:GeleverdVolume", prestatie) or "0")
-        tarief = int(_waarde(r, "m:ProductTarief", prestatie) or "0")
-        bedrag = int(_waarde(r, "m:IngediendBedrag/ijw:Bedrag", prestatie) or "0")
+    for regel in regels(r):
+        if regel.tarief is None or regel.eenheid == _EUROS:
+            continue  # no tariff to multiply with (CD087 judges whether there should be one)
+        volume, tarief, bedrag = int(regel.volume), int(regel.tarief), int(regel.bedrag)
         if bedrag == volume * tarief:
             continue
-        eenheid = _waarde(r, "m:Eenheid", prestatie)
-        if eenheid == _MINUUT and _per_minuut_uit_uurtarief(volume, tarief, bedrag):
+        minuten = regel.eenheid == _MINUUT
+        if minuten and _per_minuut_uit_uurtarief(volume, tarief, bedrag):
             continue
-        yield Violation(r.path(prestatie, "m:IngediendBedrag/ijw:Bedrag"),
+        yield Violation(r.path(regel.node, "m:IngediendBedrag/ijw:Bedrag"),
                         f"IngediendBedrag {bedrag} is not GeleverdVolume {volume} × ProductTarief {tarief} = "
-                        f"{volume * tarief} (eurocent)" + (", nor the rounded amount of an hourly tariff (IV081)"
-                                                           if eenheid == _MINUUT else ""))
+                        f"{volume * tarief} (eurocent)"
+                        + (", nor the rounded amount of an hourly tariff (IV081)" if minuten else ""))
 
 
-# --- repeated keys: each column read once, compared with a set ------------------------------------
+# --- repeated keys: compared with a set ------------------------------------------------------------
 
 
 def _twee_prestaties(bericht: str) -> str:
@@ -443,25 +502,21 @@ def _herhaald(values: list[Hashable]) -> Iterator[tuple[int, int]]:
       note="the keys of the layout: a Client by its Bsn, a Prestatie by its ProductReferentie (ReferentieNummer "
            "and VorigReferentieNummer) within its Client")
 def geen_dubbele_regels(r: TreeInput) -> Iterator[Violation]:
-    clients, prestaties = CLIENT[r.bericht], PRESTATIE[r.bericht]
-    bsns = column(r, clients, "m:Bsn")
-    if len(set(bsns)) != len(bsns):
-        nodes = r.select(clients)
-        for later, first in _herhaald(bsns):
-            yield Violation(r.path(nodes[later], "m:Bsn"), f"Client {later + 1} has the same Bsn as Client {first + 1}")
-    referenties = column(r, prestaties, REFERENTIE)
-    if len(set(referenties)) == len(referenties):
-        return  # every key holds its own ReferentieNummer
-    keys: list[Hashable] = []
-    nodes = []
-    for client_node, bsn in zip(r.select(clients), bsns, strict=True):
-        for prestatie in r.select("m:Prestaties/m:Prestatie", client_node):
-            keys.append((bsn, _waarde(r, REFERENTIE, prestatie), _waarde(r, VORIG, prestatie)))
-            nodes.append(prestatie)
+    prestaties = regels(r)
+    clients = {regel.client: regel for regel in prestaties}  # the first prestatie of each client
+    eerste_van: dict[str, int] = {}
+    for client, regel in clients.items():
+        if regel.bsn in eerste_van:
+            node = regel.node.getparent().getparent()  # type: ignore[union-attr]
+            yield Violation(r.path(node, "m:Bsn"),
+                            f"Client {client} has the same Bsn as Client {eerste_van[regel.bsn]}")
+        else:
+            eerste_van[regel.bsn] = client
+    keys: list[Hashable] = [(regel.bsn, regel.referentie, regel.vorig) for regel in prestaties]
     for later, first in _herhaald(keys):
-        yield Violation(r.path(nodes[later], "m:ProductReferentie"),
-                        f"this client declares ProductReferentie {keys[later][1]!r} twice "  # type: ignore[index]
-                        f"(first at {_plaats(r, nodes[first])})")
+        yield Violation(r.path(prestaties[later].node, "m:ProductReferentie"),
+                        f"this client declares ProductReferentie {prestaties[later].referentie!r} twice "
+                        f"(first at {prestaties[first].plaats})")
 
 
 @rule("TR314", ("JW323",), "Prestatie.ProductReferentie.ReferentieNummer",
@@ -469,59 +524,50 @@ def geen_dubbele_regels(r: TreeInput) -> Iterator[Violation]:
       retourcode="8021", level=Level.BERICHTOVERSTIJGEND, when=_twee_prestaties,
       note="within this message; unique across the aanbieder's earlier messages needs the ledger")
 def unieke_referentie(r: TreeInput) -> Iterator[Violation]:
-    referenties = column(r, P323, REFERENTIE)
-    if len(set(referenties)) == len(referenties):
-        return
-    nodes = r.select(P323)
-    for later, first in _herhaald(referenties):
-        yield Violation(r.path(nodes[later], REFERENTIE),
-                        f"ReferentieNummer {referenties[later]!r} is used by another prestatie of this message too "
-                        f"(first at {_plaats(r, nodes[first])})")
+    prestaties = regels(r)
+    for later, first in _herhaald([regel.referentie for regel in prestaties]):
+        yield Violation(r.path(prestaties[later].node, REFERENTIE),
+                        f"ReferentieNummer {prestaties[later].referentie!r} is used by another prestatie of this "
+                        f"message too (first at {prestaties[first].plaats})")
 
 
 @rule("TR315", ("JW323",), "Prestatie.ProductReferentie.VorigReferentieNummer",
-      "VorigReferentieNummer is uniek binnen het bericht.", when=f"(/m:Bericht/{P323}/{VORIG})[2]")
+      "VorigReferentieNummer is uniek binnen het bericht.")
 def uniek_vorig_referentienummer(r: TreeInput) -> Iterator[Violation]:
-    nodes = r.select(f"{P323}/{VORIG}")
-    values: list[Hashable] = [_raw(node) for node in nodes]
-    for later, first in _herhaald(values):
-        yield Violation(r.path(nodes[later]), f"VorigReferentieNummer {values[later]!r} is credited twice in this "
-                                              f"message (first at {_plaats(r, nodes[first].getparent().getparent())})")
+    credits = [regel for regel in regels(r) if regel.vorig is not None]
+    for later, first in _herhaald([regel.vorig for regel in credits]):
+        yield Violation(r.path(credits[later].node, VORIG),
+                        f"VorigReferentieNummer {credits[later].vorig!r} is credited twice in this message "
+                        f"(first at {credits[first].plaats})")
 
 
 @rule("TR316", ("JW323",), "Prestatie.ProductReferentie.VorigReferentieNummer",
-      "Een debetprestatie wordt niet in hetzelfde bericht gecrediteerd.", when=f"/m:Bericht/{P323}/{VORIG}")
+      "Een debetprestatie wordt niet in hetzelfde bericht gecrediteerd.")
 def niet_in_hetzelfde_bericht_gecrediteerd(r: TreeInput) -> Iterator[Violation]:
-    referenties = set(column(r, P323, REFERENTIE))
-    for node in r.select(f"{P323}/{VORIG}"):
-        if _raw(node) in referenties:
-            yield Violation(r.path(node), f"VorigReferentieNummer {_raw(node)!r} credits a prestatie of this same "
-                                          "message: a debet prestatie and its credit are not sent together (IV086)")
-
-
-_TR416_SLEUTEL = ("m:ToewijzingNummer", "m:ProductCategorie", "m:ProductCode", "m:ProductPeriode/ijw:Begindatum",
-                  "m:ProductPeriode/ijw:Einddatum")
+    prestaties = regels(r)
+    referenties = {regel.referentie: regel for regel in reversed(prestaties)}  # the first with each
+    for regel in prestaties:
+        if regel.vorig is not None and regel.vorig in referenties:
+            yield Violation(r.path(regel.node, VORIG),
+                            f"VorigReferentieNummer {regel.vorig!r} credits a prestatie of this same message "
+                            f"({referenties[regel.vorig].plaats}): a debet prestatie and its credit are not sent "
+                            "together (IV086)")
 
 
 @rule("TR416", ("JW323",), "Prestatie.IngediendBedrag.DebetCredit",
       "Per ToewijzingNummer, ProductCategorie, ProductCode en ProductPeriode is er één debetprestatie in het bericht.",
-      when=f"(/m:Bericht/{P323}/m:IngediendBedrag[ijw:DebetCredit = 'D'])[2]",
+      when=_twee_prestaties,
       note="across the whole message, as the rule's text has it (a ToewijzingNummer belongs to one client)")
 def een_debetprestatie_per_product_en_periode(r: TreeInput) -> Iterator[Violation]:
-    tekens = column(r, P323, "m:IngediendBedrag/ijw:DebetCredit")
-    toewijzing, categorie, code, begin, eind = (column(r, P323, path) for path in _TR416_SLEUTEL)
-    debet = [i for i, teken in enumerate(tekens) if teken.strip() == "D"]
-    keys: list[Hashable] = [(int(toewijzing[i]), categorie[i], code[i], begin[i].strip(), eind[i].strip())
-                            for i in debet]
-    if len(set(keys)) == len(keys):
-        return
-    nodes = r.select(P323)
+    debet = [regel for regel in regels(r) if regel.debet_credit.strip() == "D"]
+    keys: list[Hashable] = [(int(regel.toewijzing), regel.categorie, regel.code, regel.begin.strip(),
+                             regel.eind.strip()) for regel in debet]
     for later, first in _herhaald(keys):
-        i, j = debet[later], debet[first]
-        yield Violation(r.path(nodes[i], "m:IngediendBedrag/ijw:DebetCredit"),
-                        f"a second debet prestatie for ToewijzingNummer {toewijzing[i].strip()}, product "
-                        f"{categorie[i]}/{code[i]} and ProductPeriode {begin[i].strip()} – {eind[i].strip()} "
-                        f"(the first at {_plaats(r, nodes[j])})")
+        regel = debet[later]
+        yield Violation(r.path(regel.node, "m:IngediendBedrag/ijw:DebetCredit"),
+                        f"a second debet prestatie for ToewijzingNummer {regel.toewijzing.strip()}, product "
+                        f"{regel.categorie}/{regel.code} and ProductPeriode {regel.begin.strip()} – "
+                        f"{regel.eind.strip()} (the first at {debet[first].plaats})")
 
 
 # --- controleniveau 4: the CBS list and the product code lists ---------------------------------------

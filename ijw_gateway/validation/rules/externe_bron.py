@@ -18,13 +18,13 @@ from functools import lru_cache
 from lxml import etree
 
 from ijw_gateway.validation.bronnen import ExterneBronnen, Oordeel
+from ijw_gateway.validation.rules.common import column
 from ijw_gateway.validation.rules.registry import (
     Hit,
     Level,
     TreeCheck,
     TreeInput,
     Violation,
-    namespaces_of,
     rule,
     xpath_rule,
 )
@@ -51,8 +51,7 @@ class Productbron:
     """Where a message type's products name their product and their start.
 
     ``context`` selects the products (below the root ``Bericht``); ``categorie``, ``code`` and
-    ``ingang`` are below a product, in this document order, and ``ingang`` is required by the
-    layout (it closes a product when the three are read in one evaluation).
+    ``ingang`` are below a product, and ``ingang`` is required by the layout.
     """
 
     context: str
@@ -66,40 +65,26 @@ class _Product:
     categorie: str
     code: str | None
     ingang: str
-    node: etree._Element
+    index: int
+    """0-based position among the products (the element is looked up only for a finding)."""
 
 
 def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
-    fields = r.select(f"{bron.context}/{bron.categorie} | {bron.context}/{bron.code} | {bron.context}/{bron.ingang}")
-    categorie_tag, code_tag, product_tag = _tags(r.bericht, bron)
-    found: list[_Product] = []
-    categorie: str | None = None
-    code: str | None = None
-    for node in fields:  # in document order: categorie, code, ingang of one product, then the next
-        if node.tag == categorie_tag:
-            categorie, code = node.text or "", None
-        elif node.tag == code_tag:
-            code = node.text or ""
-        else:
-            if categorie is not None:
-                product = node.getparent()
-                while product is not None and product.tag != product_tag:
-                    product = product.getparent()
-                found.append(_Product(categorie, code, node.text or "", product))  # type: ignore[arg-type]
-            categorie, code = None, None
+    """Every product with a categorie, read as columns: linear however many products a message holds."""
+    categorieen = column(r, bron.context, bron.categorie)
+    codes = column(r, bron.context, bron.code)
+    ingangen = column(r, bron.context, bron.ingang)
+    if categorieen is not None and codes is not None and ingangen is not None:
+        return tuple(_Product(c, k, i, index)
+                     for index, (c, k, i) in enumerate(zip(categorieen, codes, ingangen, strict=True)))
+    found = []  # some product has no categorie or no code: one product at a time
+    for index, product in enumerate(r.select(bron.context)):
+        categorie = r.select(bron.categorie, product)
+        if categorie:
+            code, ingang = r.select(bron.code, product), r.select(bron.ingang, product)
+            found.append(_Product("".join(categorie[0].itertext()), "".join(code[0].itertext()) if code else None,
+                                  "".join(ingang[0].itertext()) if ingang else "", index))
     return tuple(found)
-
-
-@lru_cache(maxsize=64)
-def _tags(bericht: str, bron: Productbron) -> tuple[str, str, str]:
-    """The Clark tags of the last steps of ``categorie``, ``code`` and ``context`` (the product)."""
-    namespaces = namespaces_of(bericht)
-
-    def clark(path: str) -> str:
-        prefix, name = path.rsplit("/", 1)[-1].split(":")
-        return f"{{{namespaces[prefix]}}}{name}"
-
-    return clark(bron.categorie), clark(bron.code), clark(bron.context)
 
 
 def _products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
@@ -158,12 +143,14 @@ def productcode_check(side: str, bron: Productbron) -> TreeCheck:
         if bronnen is None:
             return
         gemeente = (r.text(side) or "").strip()
+        nodes: list[etree._Element] = []
         for product in _products(r, bron):
             if product.code is None:
                 continue
             oordeel = _productcode_past(bronnen, product.categorie, product.code, gemeente, product.ingang)
             if oordeel is not None and oordeel.past is False:
-                yield Violation(r.path(product.node, bron.code),
+                nodes = nodes or r.select(bron.context)
+                yield Violation(r.path(nodes[product.index], bron.code),
                                 f"productcode {product.code} does not fit productcategorie {product.categorie}: "
                                 f"{oordeel.reden}")
 
