@@ -321,6 +321,17 @@ def test_amounts_written_with_a_plus_sign_are_read_as_numbers() -> None:
     assert {f.rule for f in ijw.validate(wrong, today=TODAY).findings} == {"TR346", "TR358"}
 
 
+def test_a_comment_inside_a_value_is_read_as_the_xsd_reads_it() -> None:
+    """A comment splits a text in two text nodes; the value is still their concatenation."""
+    data = (EXAMPLES / "jw323-declaratie.xml").read_bytes()
+    data = data.replace(b"<ijw:Bedrag>83632<", b"<ijw:Bedrag>836<!-- cents -->32<", 1)
+    data = data.replace(b"<jw323:ProductCode>45A53<", b"<jw323:ProductCode>45<!-- x -->A53<", 1)
+    assert b"<!-- cents -->" in data and b"<!-- x -->" in data
+    assert ijw.validate(data, today=TODAY).findings == []
+    wrong = data.replace(b"836<!-- cents -->32", b"836<!-- cents -->33")
+    assert {f.rule for f in ijw.validate(wrong, today=TODAY).findings} == {"TR346", "TR358"}
+
+
 # --- properties -------------------------------------------------------------------------------------
 
 VALID_BSNS = [f"9999{i:05}" for i in range(2000) if stdnum_bsn.is_valid(f"9999{i:05}")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
@@ -323,6 +324,14 @@ def _clark(bericht: str, name: str) -> str:
     return f"{{{namespaces_of(bericht)[prefix]}}}{local}"
 
 
+@cache
+def _tags(bericht: str) -> tuple[dict[str, str], frozenset[str], str, str, str]:
+    """The Clark tags :func:`regels` meets: fields, composite fields, Bsn, Prestaties, Prestatie."""
+    return ({_clark(bericht, name): field for name, field in _VELDEN.items()},
+            frozenset(_clark(bericht, name) for name in _SAMENGESTELD),
+            *(_clark(bericht, name) for name in ("m:Bsn", "m:Prestaties", "m:Prestatie")))
+
+
 def _leaf(node: etree._Element) -> str:
     return (node.text or "") if len(node) == 0 else _raw(node)  # a child of a leaf is a comment
 
@@ -336,9 +345,7 @@ def regels(r: TreeInput) -> list[Regel]:
 
     def read(tree_input: TreeInput) -> list[Regel]:
         bericht = tree_input.bericht
-        velden = {_clark(bericht, name): field for name, field in _VELDEN.items()}
-        samengesteld = {_clark(bericht, name) for name in _SAMENGESTELD}
-        bsn_tag, prestaties_tag, prestatie_tag = (_clark(bericht, n) for n in ("m:Bsn", "m:Prestaties", "m:Prestatie"))
+        velden, samengesteld, bsn_tag, prestaties_tag, prestatie_tag = _tags(bericht)
         found: list[Regel] = []
         for client_index, client in enumerate(tree_input.select(CLIENT[bericht]), 1):
             bsn, positie = "", 0
