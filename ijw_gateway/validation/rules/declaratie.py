@@ -258,7 +258,7 @@ xpath_rule(
 def _tarief(hit: HitNode) -> str:
     if hit.has("m:ProductTarief"):
         return "ProductTarief must be empty when the Eenheid is 83 (euro's)"
-    return f"ProductTarief is required when the Eenheid is {hit.text('m:Eenheid')} (not 83, euro's)"
+    return f"ProductTarief is required when the Eenheid is {hit.text('m:Eenheid')}, not 83 (euro's)"
 
 
 xpath_rule(
