@@ -25,6 +25,7 @@ from ijw_gateway.validation.rules.registry import (
     TreeCheck,
     TreeInput,
     Violation,
+    namespaces_of,
     rule,
     xpath_rule,
 )
@@ -51,7 +52,8 @@ class Productbron:
     """Where a message type's products name their product and their start.
 
     ``context`` selects the products (below the root ``Bericht``); ``categorie``, ``code`` and
-    ``ingang`` are below a product, and ``ingang`` is required by the layout.
+    ``ingang`` are below a product, in this document order, and ``ingang`` is required by the
+    layout (it closes a product when the three are read in one evaluation).
     """
 
     context: str
@@ -66,11 +68,19 @@ class _Product:
     code: str | None
     ingang: str
     index: int
-    """0-based position among the products (the element is looked up only for a finding)."""
+    """0-based position among the products."""
+    node: etree._Element | None = None
+    """The product, when it was at hand; else looked up by ``index`` for a finding."""
+
+
+_FEW = 32
+"""Up to this many products one union reads them all; beyond it, columns (libxml2 merges a union quadratically)."""
 
 
 def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
-    """Every product with a categorie, read as columns: linear however many products a message holds."""
+    """Every product with a categorie: linear however many products a message holds."""
+    if not _more_than_few(r.bericht, bron.context)(r.root):
+        return _read_few(r, bron)
     categorieen = column(r, bron.context, bron.categorie)
     codes = column(r, bron.context, bron.code)
     ingangen = column(r, bron.context, bron.ingang)
@@ -83,8 +93,52 @@ def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
         if categorie:
             code, ingang = r.select(bron.code, product), r.select(bron.ingang, product)
             found.append(_Product("".join(categorie[0].itertext()), "".join(code[0].itertext()) if code else None,
-                                  "".join(ingang[0].itertext()) if ingang else "", index))
+                                  "".join(ingang[0].itertext()) if ingang else "", index, product))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _more_than_few(bericht: str, context: str) -> etree.XPath:
+    return etree.XPath(f"boolean(({context})[{_FEW + 1}])", namespaces=namespaces_of(bericht))
+
+
+def _read_few(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
+    """A few products in one XPath: categorie, code and ingang of each, in document order."""
+    fields = r.select(f"{bron.context}/{bron.categorie} | {bron.context}/{bron.code} | {bron.context}/{bron.ingang}")
+    categorie_tag, code_tag, product_tag = _tags(r.bericht, bron)
+    found: list[_Product] = []
+    categorie: str | None = None
+    code: str | None = None
+    for node in fields:  # categorie, code, ingang of one product (the ingang is required), then the next
+        if node.tag == categorie_tag:
+            categorie, code = _text(node), None
+        elif node.tag == code_tag:
+            code = _text(node)
+        else:
+            if categorie is not None:
+                product = node.getparent()
+                while product is not None and product.tag != product_tag:
+                    product = product.getparent()
+                found.append(_Product(categorie, code, _text(node), len(found), product))
+            categorie, code = None, None
+    return tuple(found)
+
+
+def _text(node: etree._Element) -> str:
+    """An element's text, also when a comment splits it (``.text`` stops at the comment)."""
+    return (node.text or "") if len(node) == 0 else "".join(node.itertext())
+
+
+@lru_cache(maxsize=64)
+def _tags(bericht: str, bron: Productbron) -> tuple[str, str, str]:
+    """The Clark tags of the last steps of ``categorie``, ``code`` and ``context`` (the product)."""
+    namespaces = namespaces_of(bericht)
+
+    def clark(path: str) -> str:
+        prefix, name = path.rsplit("/", 1)[-1].split(":")
+        return f"{{{namespaces[prefix]}}}{name}"
+
+    return clark(bron.categorie), clark(bron.code), clark(bron.context)
 
 
 def _products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
@@ -149,8 +203,9 @@ def productcode_check(side: str, bron: Productbron) -> TreeCheck:
                 continue
             oordeel = _productcode_past(bronnen, product.categorie, product.code, gemeente, product.ingang)
             if oordeel is not None and oordeel.past is False:
-                nodes = nodes or r.select(bron.context)
-                yield Violation(r.path(nodes[product.index], bron.code),
+                if product.node is None:
+                    nodes = nodes or r.select(bron.context)
+                yield Violation(r.path(product.node if product.node is not None else nodes[product.index], bron.code),
                                 f"productcode {product.code} does not fit productcategorie {product.categorie}: "
                                 f"{oordeel.reden}")
 
