@@ -332,6 +332,21 @@ def test_a_comment_inside_a_value_is_read_as_the_xsd_reads_it() -> None:
     assert {f.rule for f in ijw.validate(wrong, today=TODAY).findings} == {"TR346", "TR358"}
 
 
+def test_a_declaration_of_many_prestaties_is_read_as_columns_with_the_same_verdict() -> None:
+    """Beyond 32 prestaties TR378/TR381 read columns instead of one union: the same findings, at the same place."""
+    message = jw323()
+    client = message.Declaratie.Clienten.Client[0]
+    template = client.Prestaties.Prestatie[0]
+    client.Prestaties.Prestatie = [template.model_copy(deep=True, update={
+        "ProductReferentie": b.CDT_Referentie(ReferentieNummer=f"P2604-{index:06}"), "ToewijzingNummer": index})
+        for index in range(40)]
+    client.Prestaties.Prestatie[35].ProductCode = "ZZ999"
+    retotal(message)
+    (finding,) = report_of(message).findings
+    assert finding.rule == "TR381" and finding.path.endswith("jw323:Client[1]/jw323:Prestaties/jw323:Prestatie[36]"
+                                                             "/jw323:ProductCode")
+
+
 # --- properties -------------------------------------------------------------------------------------
 
 VALID_BSNS = [f"9999{i:05}" for i in range(2000) if stdnum_bsn.is_valid(f"9999{i:05}")]
