@@ -21,7 +21,7 @@ debet it credits) are registered as needing cross-message state, with their reto
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 
 from lxml import etree
@@ -317,6 +317,7 @@ _VELDEN = {  # element (m: or ijw:) → field of a Regel; the ijw: ones lie one 
     "ijw:DebetCredit": "debet_credit",
 }
 _SAMENGESTELD = ("m:ProductReferentie", "m:ProductPeriode", "m:IngediendBedrag")
+assert tuple(_VELDEN.values()) == tuple(f.name for f in fields(Regel))[4:], "a Regel is built from _VELDEN in order"
 
 
 def _clark(bericht: str, name: str) -> str:
@@ -325,9 +326,9 @@ def _clark(bericht: str, name: str) -> str:
 
 
 @cache
-def _tags(bericht: str) -> tuple[dict[str, str], frozenset[str], str, str, str]:
-    """The Clark tags :func:`regels` meets: fields, composite fields, Bsn, Prestaties, Prestatie."""
-    return ({_clark(bericht, name): field for name, field in _VELDEN.items()},
+def _tags(bericht: str) -> tuple[dict[str, int], frozenset[str], str, str, str]:
+    """The Clark tags :func:`regels` meets: fields (→ place in a Regel), composites, Bsn, Prestaties, Prestatie."""
+    return ({_clark(bericht, name): index for index, name in enumerate(_VELDEN)},
             frozenset(_clark(bericht, name) for name in _SAMENGESTELD),
             *(_clark(bericht, name) for name in ("m:Bsn", "m:Prestaties", "m:Prestatie")))
 
@@ -357,18 +358,21 @@ def regels(r: TreeInput) -> list[Regel]:
                         if prestatie.tag != prestatie_tag:
                             continue  # a comment
                         positie += 1
-                        values: dict[str, str | None] = dict.fromkeys(_VELDEN.values())
+                        values: list[str | None] = [None] * len(_VELDEN)
                         for child in prestatie:
-                            if child.tag in samengesteld:
-                                for leaf in child:
-                                    if (field := velden.get(leaf.tag)) is not None:  # type: ignore[arg-type]
-                                        values[field] = _leaf(leaf)
-                            elif (field := velden.get(child.tag)) is not None:  # type: ignore[arg-type]
-                                values[field] = _leaf(child)
-                        found.append(Regel(prestatie, client_index, positie, bsn, **values))  # type: ignore[arg-type]
+                            for leaf in (child if child.tag in samengesteld else (child,)):
+                                index = velden.get(leaf.tag)  # type: ignore[arg-type]
+                                if index is not None:
+                                    values[index] = (leaf.text or "") if len(leaf) == 0 else _raw(leaf)
+                        found.append(Regel(prestatie, client_index, positie, bsn, *values))  # type: ignore[arg-type]
         return found
 
     return r.shared("regels", read)
+
+
+def producten(r: TreeInput) -> Iterator[tuple[str, str | None, str, etree._Element]]:
+    """(ProductCategorie, ProductCode, the ProductPeriode's Begindatum, the prestatie) for TR378 and TR381."""
+    return ((regel.categorie, regel.code, regel.begin, regel.node) for regel in regels(r))
 
 
 # --- sums -------------------------------------------------------------------------------------------
@@ -579,8 +583,10 @@ def een_debetprestatie_per_product_en_periode(r: TreeInput) -> Iterator[Violatio
 
 # --- controleniveau 4: the CBS list and the product code lists ---------------------------------------
 
-DECLARATIE_BRON = Productbron(P323, "m:ProductCategorie", "m:ProductCode", "m:ProductPeriode/ijw:Begindatum")
-ANTWOORD_BRON = Productbron(P325, "m:ProductCategorie", "m:ProductCode", "m:ProductPeriode/ijw:Begindatum")
+DECLARATIE_BRON = Productbron(P323, "m:ProductCategorie", "m:ProductCode", "m:ProductPeriode/ijw:Begindatum",
+                              lees=producten)
+ANTWOORD_BRON = Productbron(P325, "m:ProductCategorie", "m:ProductCode", "m:ProductPeriode/ijw:Begindatum",
+                            lees=producten)
 _OP_PRODUCTPERIODE = ("on the Begindatum of a ProductPeriode: the toewijzing's Ingangsdatum the rule names is not "
                       "in a declaration, and a prestatie lies within its toewijzing (TR307)")
 
