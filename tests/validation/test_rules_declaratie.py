@@ -332,8 +332,8 @@ def test_a_comment_inside_a_value_is_read_as_the_xsd_reads_it() -> None:
     assert {f.rule for f in ijw.validate(wrong, today=TODAY).findings} == {"TR346", "TR358"}
 
 
-def test_a_declaration_of_many_prestaties_is_read_as_columns_with_the_same_verdict() -> None:
-    """Beyond 32 prestaties TR378/TR381 read columns instead of one union: the same findings, at the same place."""
+def test_tr381_on_a_declaration_of_many_prestaties() -> None:
+    """TR378/TR381 read a declaration's products from the one pass over its prestaties."""
     message = jw323()
     client = message.Declaratie.Clienten.Client[0]
     template = client.Prestaties.Prestatie[0]
@@ -345,6 +345,19 @@ def test_a_declaration_of_many_prestaties_is_read_as_columns_with_the_same_verdi
     (finding,) = report_of(message).findings
     assert finding.rule == "TR381" and finding.path.endswith("jw323:Client[1]/jw323:Prestaties/jw323:Prestatie[36]"
                                                              "/jw323:ProductCode")
+
+
+def test_tr381_reads_more_than_32_products_of_a_toewijzing_as_columns() -> None:
+    """Beyond 32 products TR378/TR381 read columns, not one union (quadratic in libxml2): the same verdict."""
+    message = ijw.parse((EXAMPLES / "jw301-toewijzing.xml").read_bytes())
+    template = message.Client.ToegewezenProducten.ToegewezenProduct[0]
+    message.Client.ToegewezenProducten.ToegewezenProduct = [template.model_copy(deep=True, update={
+        "ToewijzingNummer": 202600100 + index, "Ingangsdatum": template.Ingangsdatum + timedelta(days=3 * index),
+        "Einddatum": template.Ingangsdatum + timedelta(days=3 * index + 1)}) for index in range(40)]
+    assert report_of(message).findings == []
+    message.Client.ToegewezenProducten.ToegewezenProduct[35].Product.Code = "ZZ999"
+    (finding,) = report_of(message).findings
+    assert finding.rule == "TR381" and finding.path.endswith("jw301:ToegewezenProduct[36]/jw301:Product/ijw:Code")
 
 
 # --- properties -------------------------------------------------------------------------------------
