@@ -29,6 +29,7 @@ schemas: $(STAMP)
 # runs on PostgreSQL when IJW_BENCH_POSTGRES_URL or IJW_TEST_POSTGRES_URL is set.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/declaratie_bench.py
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/ledger_bench.py
 	$(BIN)/python benchmarks/scaling_bench.py

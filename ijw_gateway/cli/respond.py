@@ -2,7 +2,8 @@
 
 The answers themselves are :func:`ijw_gateway.workflows.respond.respond_to`'s: a retourbericht for
 every heenbericht and the gemeente's JW301 / JW319 decisions on a valid JW315. A message
-that fails its XSD gets no retourbericht (IV032); its findings are printed instead.
+that fails its XSD gets no retourbericht (IV032); its findings are printed instead. A
+declaration (JW323) gets none either: its answer, the JW325, is a decision not written here.
 Exit 1 when any message was rejected.
 """
 

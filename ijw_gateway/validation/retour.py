@@ -91,13 +91,16 @@ def no_retour(checked: CheckedMessage) -> str | None:
     if not checked.xsd_valid:
         return "it failed its XSD (controleniveau 1), so the sender gets its findings instead (IV032)"
     if berichttype.heenbericht is not None:
-        return f"it is itself a retourbericht (a {berichttype.naam} answers a {berichttype.heenbericht})"
+        what = "Declaratie-antwoord" if berichttype.naam == "JW325" else "retourbericht"
+        return (f"it is itself the answer to a {berichttype.heenbericht} (a {what}); "
+                "the standard answers it with nothing")
     if berichttype.naam not in RETOUR_OF:
         return f"the standard answers a {berichttype.naam} with no retourbericht"
     answer = RETOUR_OF[berichttype.naam]
     if "IdentificatieRetour" not in answer.model.model_fields["Header"].annotation.model_fields:  # type: ignore[union-attr]
         # a JW325 answers a declaration with amounts awarded: a decision, not a retourbericht
-        return f"a {berichttype.naam} is answered with a {answer.naam} decision, not a retourbericht"
+        return (f"a {berichttype.naam} is answered with a {answer.naam} Declaratie-antwoord, the gemeente's decision "
+                "on its prestaties, not with a retourbericht")
     if checked.model is None:
         return "it holds a value ijw-gateway cannot represent (a date before year 1 or after 9999)"
     return None

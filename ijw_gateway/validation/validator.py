@@ -99,7 +99,7 @@ class ValidationContext:
             missing[2] = "rules were not asked for (XML and XSD only)"
             missing[4] = missing[2]
         elif self.bronnen is None:
-            missing[4] = "only TR135: TR378 and TR381 need the CBS list and the product code lists"
+            missing[4] = "only TR135 and TR346: TR378 and TR381 need the CBS list and the product code lists"
         if self.seen is None or not self.rules:
             missing[3] = "cross-message rules need earlier messages (a batch, or --ledger)"
         elif self.seen.register is None:

@@ -272,7 +272,8 @@ def test_retour_dir_says_what_it_wrote_and_which_messages_got_none(tmp_path: Pat
                       "--format", "json", cwd=tmp_path)
     assert json.loads(respond_out.stdout)["summary"]["files"] == 1  # the account goes to stderr beside JSON
     assert respond_out.stderr == (f"again: 0 retourberichten written; 1 message got none:\n  {retourbericht}: "
-                                  "it is itself a retourbericht (a JW302 answers a JW301)\n")
+                                  "it is itself the answer to a JW301 (a retourbericht); "
+                                  "the standard answers it with nothing\n")
 
 
 def test_build_says_what_it_wrote(tmp_path: Path) -> None:

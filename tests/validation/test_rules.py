@@ -159,7 +159,7 @@ def test_a_message_breaking_only_this_rule(code: str, builder, mutate: Mutation,
 
 
 def test_every_implemented_rule_has_a_breaking_case() -> None:
-    """For JW301/JW315/JW319; the other message families have theirs (test_rules_start_stop.py, …)."""
+    """For JW301, JW315 and JW319; each other family's test module has its own (test_rules_start_stop.py, …)."""
     implemented = {r.code for r in all_rules() if r.implemented and {"JW301", "JW315", "JW319"} & set(r.berichten)}
     assert implemented <= {c[0] for c in CASES}
 

@@ -80,10 +80,6 @@ documented("TR056", ALL, "Header.BerichtIdentificatie.Identificatie",
            note="judged across the messages of one run of ijw validate or ijw respond")
 
 _OUT_OF_SCOPE: list[tuple[str, tuple[str, ...], str, str, Level, str | None]] = [
-    ("TR137", ("JW323", "JW325"), "ProductPeriode", "Einddatum ≥ Begindatum en ≤ Dagtekening.",
-     Level.BERICHTINHOUD, "0001"),
-    ("TR346", ("JW323",), "IngediendBedrag", "IngediendBedrag is GeleverdVolume maal ProductTarief.",
-     Level.EXTERNE_BRON, "9346"),
 ]
 
 for code, berichten, element, text, level, retourcode in _OUT_OF_SCOPE:

@@ -10,8 +10,8 @@ codes and days again and again. A message family registers them for its types wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -62,6 +62,10 @@ class Productbron:
     voorkeur: str | None = None
     """An optional date between ``code`` and ``ingang`` that, when a product has it, is the product's
     date instead of ``ingang`` (a JW305's ToewijzingIngangsdatum before its required Begindatum)."""
+    lees: Callable[[TreeInput], Iterable[tuple[str, str | None, str, etree._Element]]] | None = field(
+        default=None, compare=False)
+    """A family's own reader of (categorie, code, ingang, product) of every product with a categorie, for
+    a family that reads its products in one pass anyway (the declarations); else they are read here."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,20 @@ class _Product:
     categorie: str
     code: str | None
     ingang: str
-    node: etree._Element
+    index: int
+    """0-based position among the products."""
+    node: etree._Element | None = None
+    """The product, when it was at hand; else looked up by ``index`` for a finding."""
 
 
 def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
-    """The products in one walk of their container, C-filtered to the few tags we read.
+    """Every product with a categorie, in one walk of their container, C-filtered to the few tags we read.
 
     Not an XPath union (``a | b | c``): libxml2 merges the node-sets of a union in quadratic
     time (30 s for 20,000 products), where ``iter`` over the tags is linear.
     """
+    if bron.lees is not None:
+        return tuple(_Product(c, k, i, index, node) for index, (c, k, i, node) in enumerate(bron.lees(r)))
     categorie_tag, code_tag, voorkeur_tag, ingang_tag, product_tag = _tags(r.bericht, bron)
     tags = [categorie_tag, code_tag, ingang_tag] + ([voorkeur_tag] if voorkeur_tag else [])
     container = bron.context.rpartition("/")[0]
@@ -88,20 +97,25 @@ def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
     for parent in r.select(container) if container else [r.root]:
         for node in parent.iter(*tags):  # in document order: categorie, code, (voorkeur,) ingang of a product
             if node.tag == categorie_tag:
-                categorie, code = node.text or "", None
+                categorie, code = _text(node), None
             elif node.tag == code_tag:
-                code = node.text or ""
+                code = _text(node)
             elif node.tag == voorkeur_tag:
-                voorkeur = node.text or ""
+                voorkeur = _text(node)
             else:
                 if categorie is not None:
                     product = node.getparent()
                     while product is not None and product.tag != product_tag:
                         product = product.getparent()
-                    ingang = voorkeur if voorkeur is not None else node.text or ""
-                    found.append(_Product(categorie, code, ingang, product))  # type: ignore[arg-type]
+                    ingang = voorkeur if voorkeur is not None else _text(node)
+                    found.append(_Product(categorie, code, ingang, len(found), product))
                 categorie, code, voorkeur = None, None, None
     return tuple(found)
+
+
+def _text(node: etree._Element) -> str:
+    """An element's text, also when a comment splits it (``.text`` stops at the comment)."""
+    return (node.text or "") if len(node) == 0 else "".join(node.itertext())
 
 
 @lru_cache(maxsize=64)
@@ -177,30 +191,34 @@ def productcode_check(side: str, bron: Productbron) -> TreeCheck:
         if bronnen is None:
             return
         gemeente = (r.text(side) or "").strip()
+        nodes: list[etree._Element] = []
         for product in _products(r, bron):
             if product.code is None:
                 continue
             oordeel = _productcode_past(bronnen, product.categorie, product.code, gemeente, product.ingang)
             if oordeel is not None and oordeel.past is False:
-                yield Violation(r.path(product.node, bron.code),
+                if product.node is None:
+                    nodes = nodes or r.select(bron.context)
+                yield Violation(r.path(product.node if product.node is not None else nodes[product.index], bron.code),
                                 f"productcode {product.code} does not fit productcategorie {product.categorie}: "
                                 f"{oordeel.reden}")
 
     return check
 
 
-def gemeentecode_rule(bericht: str, side: str, bron: Productbron | None, also: tuple[str, ...] = ()) -> None:
+def gemeentecode_rule(bericht: str, side: str, bron: Productbron | None, also: tuple[str, ...] = (),
+                      note: str = "") -> None:
     """Register TR378 for ``bericht`` (see :func:`gemeentecode_check`)."""
     rule("TR378", (bericht,), "Header.Afzender / Header.Ontvanger",
          "Gemeentecode bestaat in de CBS-lijst die actueel is op de (Toewijzing)Ingangsdatum.",
-         retourcode="S300", level=Level.EXTERNE_BRON)(gemeentecode_check(side, bron, also))
+         retourcode="S300", level=Level.EXTERNE_BRON, note=note)(gemeentecode_check(side, bron, also))
 
 
-def productcode_rule(bericht: str, side: str, bron: Productbron) -> None:
+def productcode_rule(bericht: str, side: str, bron: Productbron, note: str = "") -> None:
     """Register TR381 for ``bericht`` (see :func:`productcode_check`)."""
     rule("TR381", (bericht,), "Product.Code",
          "ProductCode past bij de ProductCategorie volgens de productcodelijst die de gemeente hanteert.",
-         retourcode="S329", level=Level.EXTERNE_BRON)(productcode_check(side, bron))
+         retourcode="S329", level=Level.EXTERNE_BRON, note=note)(productcode_check(side, bron))
 
 
 TOEWIJZING = Productbron("m:Client/m:ToegewezenProducten/m:ToegewezenProduct", "m:Product/ijw:Categorie",

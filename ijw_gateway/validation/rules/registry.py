@@ -219,9 +219,11 @@ def xpath_rule(
     *,
     retourcode: str = "0001",
     level: Level = Level.BERICHTINHOUD,
+    note: str = "",
 ) -> Rule:
     """Register an implemented rule judged by XPath: ``hits`` per message type it applies to."""
-    return _register(Rule(code, tuple(hits), element, text, Status.IMPLEMENTED, level, retourcode, hits=hits))
+    return _register(Rule(code, tuple(hits), element, text, Status.IMPLEMENTED, level, retourcode, hits=hits,
+                          note=note))
 
 
 def rule(
@@ -233,12 +235,13 @@ def rule(
     retourcode: str = "0001",
     level: Level = Level.BERICHTINHOUD,
     when: Callable[[str], str] | str | None = None,
+    note: str = "",
 ) -> Callable[[TreeCheck], TreeCheck]:
     """Register the decorated function as the tree check of an implemented rule (see ``Rule.when``)."""
 
     def decorate(check: TreeCheck) -> TreeCheck:
         _register(Rule(code, berichten, element, text, Status.IMPLEMENTED, level, retourcode, tree_check=check,
-                       when=when))
+                       when=when, note=note))
         return check
 
     return decorate
