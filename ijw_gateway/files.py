@@ -642,14 +642,18 @@ def read_regular_file(path: Path, at_most: int) -> bytes:
         if os.path.islink(path):
             raise DanglingLink(errno.ENOENT, "a symbolic link to a file that does not exist", str(path)) from None
         raise
-    with os.fdopen(fd, "rb") as handle:
+    try:  # plain descriptor reads: no buffered file object for a file read once, whole
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(status.st_mode):
             raise NotARegularFile(path)
-        # read(n) allocates n bytes first: ask for what the file holds (one more shows that it grew)
-        data = handle.read(min(at_most, status.st_size + 1))
-        if len(data) > status.st_size and len(data) < at_most:
-            data += handle.read(at_most - len(data))
-        return data
+        # ask for what the file holds (one more byte shows that it grew); read(n) would allocate n
+        chunks = [os.read(fd, min(at_most, status.st_size + 1))]
+        size = len(chunks[0])
+        while chunks[-1] and size < at_most and size > status.st_size:
+            chunks.append(os.read(fd, min(at_most - size, 1 << 20)))
+            size += len(chunks[-1])
+        return b"".join(chunks) if len(chunks) > 1 else chunks[0]
+    finally:
+        os.close(fd)

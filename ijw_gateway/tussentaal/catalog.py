@@ -198,6 +198,10 @@ class Catalog:
         """Rule TR378: ``gemeentecode`` exists in the CBS list valid on ``datum``."""
         return self.cbs.geldig(gemeentecode, datum)
 
+    def cbs_altijd_geldig(self, gemeentecode: str) -> bool:
+        """Rule TR378 whatever the date: ``gemeentecode`` is valid on every date the CBS list judges."""
+        return self.cbs.altijd_geldig(gemeentecode)
+
     def zorgvorm_voor_productcode(self, productcode: str, gemeentecode: str | None = None,
                                   datum: date | None = None) -> str | None:
         """Reverse lookup: the zorgvorm a product code stands for.

@@ -122,6 +122,11 @@ class CbsLijst:
         datum = max(datum, self.eerste_peildatum)
         return any(e.gemeentecode == gemeentecode and e.geldig_op(datum) for e in self.entries)
 
+    def altijd_geldig(self, gemeentecode: str) -> bool:
+        """True when ``gemeentecode`` is valid on every date this list judges (from the first list on, never ended)."""
+        return any(e.gemeentecode == gemeentecode and e.geldig_vanaf <= self.eerste_peildatum and e.geldig_tot is None
+                   for e in self.entries)
+
     def naam(self, gemeentecode: str, datum: date | None = None) -> str | None:
         """The municipality's name (on ``datum`` if given, else the latest)."""
         found = [e for e in self.entries if e.gemeentecode == gemeentecode

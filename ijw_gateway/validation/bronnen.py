@@ -25,6 +25,10 @@ class ExterneBronnen(Protocol):
         """TR378: the gemeentecode is in the CBS list valid on ``datum``."""
         ...
 
+    def cbs_altijd_geldig(self, gemeentecode: str) -> bool:
+        """TR378 whatever the date (a fast path: most gemeentecodes never change)."""
+        ...
+
     def productcode_past(self, productcategorie: str, productcode: str, gemeentecode: str,
                          datum: date) -> Oordeel:
         """TR381: the product code fits the category in the list the gemeente uses on ``datum``."""

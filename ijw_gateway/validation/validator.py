@@ -237,14 +237,14 @@ def check(data: bytes, context: ValidationContext | None = None, file: str | Non
             report = MessageReport.of(file, berichttype.naam, findings, NOT_JUDGED_AFTER_XSD)
             return CheckedMessage(data, report, berichttype, tree, xsd_valid=True, trusted=trusted)
 
-    afzender, identificatie, dagtekening = _header(tree, berichttype)
+    kop = _header(tree, berichttype)
     if context.rules:
-        findings.extend(_rules(tree, berichttype, context, dagtekening))
+        findings.extend(_rules(tree, berichttype, context, kop))
     digest = None
     if context.digests or (context.seen is not None and context.seen.register is not None):
         digest = content_digest(data)
     report = MessageReport.of(file, berichttype.naam, findings, context.not_judged,
-                              sleutel=(berichttype.naam, afzender, identificatie), digest=digest)
+                              sleutel=(berichttype.naam, kop.afzender, kop.identificatie), digest=digest)
     if context.seen is not None:
         report = context.seen.check(report)
     return CheckedMessage(data, report, berichttype, tree, xsd_valid=True, trusted=trusted, model=model)
@@ -265,23 +265,34 @@ def _unsafe(data: bytes, file: str | None, problem: safexml.UnsafeOrMalformedXml
                                                  NOT_JUDGED_AT_ALL))
 
 
-def _header(tree: etree._ElementTree, berichttype: Berichttype) -> tuple[str, str, str | None]:
-    """(Afzender, Identificatie, Dagtekening) of a schema-valid message, in one pass over its Header.
+@dataclass(frozen=True)
+class _Kop:
+    """What the validator reads of a schema-valid message's Header, in one evaluation."""
 
-    Afzender and Identificatie (with the type) are the key of TR056; the Dagtekening is the
-    rules' ``$dagtekening``.
-    """
-    parts = str(_header_xpath(berichttype.naam)(tree)).split("|")  # Afzender (a code), Dagtekening (a date): no '|'
-    afzender, identificatie, dagtekening = parts[0], "|".join(parts[1:-1]), parts[-1]
-    return afzender.strip(), identificatie.strip(), dagtekening or None
+    afzender: str
+    ontvanger: str
+    dagtekening: str | None
+    identificatie: str
+
+    def for_rules(self) -> dict[str, str]:
+        """The Header values the rules would otherwise look up again (TR378, TR381)."""
+        return {"m:Header/m:Afzender": self.afzender, "m:Header/m:Ontvanger": self.ontvanger}
+
+
+def _header(tree: etree._ElementTree, berichttype: Berichttype) -> _Kop:
+    """Afzender and Identificatie (with the type: the key of TR056), Ontvanger, and the Dagtekening
+    (the rules' ``$dagtekening``) of a schema-valid message."""
+    parts = str(_header_xpath(berichttype.naam)(tree)).split("|", 3)  # only the Identificatie may hold a '|'
+    afzender, ontvanger, dagtekening, identificatie = [*parts, "", "", "", ""][:4]
+    return _Kop(afzender.strip(), ontvanger.strip(), dagtekening or None, identificatie.strip())
 
 
 @cache
 def _header_xpath(bericht: str) -> etree.XPath:
-    """Afzender, Identificatie and Dagtekening of the Header, as one string: one evaluation in libxml2."""
     return etree.XPath(
-        "concat(/m:Bericht/m:Header/m:Afzender, '|', /m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Identificatie, "
-        "'|', /m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Dagtekening)",
+        "concat(/m:Bericht/m:Header/m:Afzender, '|', /m:Bericht/m:Header/m:Ontvanger, '|', "
+        "/m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Dagtekening, '|', "
+        "/m:Bericht/m:Header/m:BerichtIdentificatie/ijw:Identificatie)",
         namespaces={"m": BERICHTTYPEN[bericht].namespace.uri, "ijw": BASISSCHEMA.uri},
     )
 
@@ -301,18 +312,17 @@ def check_built(message: IjwModel, context: ValidationContext) -> CheckedMessage
     findings = xsd_findings(tree, berichttype, context.schema_set.schema(berichttype))
     not_judged = NOT_JUDGED_AFTER_XSD if findings else context.not_judged
     if not findings and context.rules:
-        findings = _rules(tree, berichttype, context, _header(tree, berichttype)[2])
+        findings = _rules(tree, berichttype, context, _header(tree, berichttype))
     data = serialize(root)
     sleutel = digest = None
     if not findings:
-        afzender, identificatie, _ = _header(tree, berichttype)
-        sleutel, digest = (berichttype.naam, afzender, identificatie), content_digest(data)
+        kop = _header(tree, berichttype)
+        sleutel, digest = (berichttype.naam, kop.afzender, kop.identificatie), content_digest(data)
     report = MessageReport.of(None, berichttype.naam, findings, not_judged, sleutel=sleutel, digest=digest)
     return CheckedMessage(data, report, berichttype, tree, xsd_valid=not any(f.rule == "XSD" for f in findings),
                           model=message)
 
 
-def _rules(
-    tree: etree._ElementTree, berichttype: Berichttype, context: ValidationContext, dagtekening: str | None
-) -> list[Finding]:
-    return run_rules(tree, berichttype, context.system_date, context.resolved_bronnen, dagtekening)
+def _rules(tree: etree._ElementTree, berichttype: Berichttype, context: ValidationContext, kop: _Kop) -> list[Finding]:
+    return run_rules(tree, berichttype, context.system_date, context.resolved_bronnen, kop.dagtekening,
+                     kop.for_rules())

@@ -13,7 +13,7 @@ cost little on an ordinary message and to stay linear (or n·log n) on a huge on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -192,6 +192,7 @@ def run_rules(
     today: date,
     bronnen: ExterneBronnen | None = None,
     dagtekening: str | None = None,
+    header: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Every implemented rule of ``berichttype`` on ``tree``, in registry order of the findings' rules.
 
@@ -208,7 +209,7 @@ def run_rules(
     checks = list(rules.unconditional)
     checks += [rule for k, rule in enumerate(rules.conditional, 1) if plan >> k & 1]
     if checks:
-        rule_input = TreeInput(tree, berichttype, today, bronnen)
+        rule_input = TreeInput(tree, berichttype, today, bronnen, header)
         for rule in checks:
             assert rule.tree_check is not None
             found.extend((rule, v) for v in rule.tree_check(rule_input))

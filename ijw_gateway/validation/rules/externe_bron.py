@@ -147,6 +147,13 @@ def _day(text: str | None) -> date | None:
 
 
 @lru_cache(maxsize=8192)
+def _altijd_geldig(bronnen: ExterneBronnen, code: str) -> bool:
+    """Valid on every date the CBS list judges (most codes): then the message's dates need not be read."""
+    test = getattr(bronnen, "cbs_altijd_geldig", None)
+    return bool(test(code)) if test is not None else False
+
+
+@lru_cache(maxsize=8192)
 def _cbs_geldig(bronnen: ExterneBronnen, code: str, days: tuple[str, ...]) -> tuple[bool, str | None]:
     """(valid on one of the days, the earliest day as ISO text)."""
     parsed = [d for text in days if (d := _day(text)) is not None]
@@ -169,12 +176,14 @@ def gemeentecode_check(side: str, bron: Productbron | None, also: tuple[str, ...
         bronnen = r.bronnen
         if bronnen is None:
             return
-        days = tuple(dict.fromkeys(p.ingang for p in _products(r, bron))) if bron is not None else ()
-        days = days or tuple(r.texts("m:Header/m:BerichtIdentificatie/ijw:Dagtekening"))
+        days: tuple[str, ...] | None = None  # read only for a code that is not valid on every date
         for path in (side, *also):
-            code = r.text(path)
-            if code is None:
+            code = r.header_text(path)
+            if code is None or _altijd_geldig(bronnen, code.strip()):
                 continue
+            if days is None:
+                days = tuple(dict.fromkeys(p.ingang for p in _products(r, bron))) if bron is not None else ()
+                days = days or tuple(r.texts("m:Header/m:BerichtIdentificatie/ijw:Dagtekening"))
             geldig, earliest = _cbs_geldig(bronnen, code.strip(), days)
             if not geldig:
                 yield Violation(r.path(r.root, path),
@@ -190,7 +199,7 @@ def productcode_check(side: str, bron: Productbron) -> TreeCheck:
         bronnen = r.bronnen
         if bronnen is None:
             return
-        gemeente = (r.text(side) or "").strip()
+        gemeente = (r.header_text(side) or "").strip()
         nodes: list[etree._Element] = []
         for product in _products(r, bron):
             if product.code is None:

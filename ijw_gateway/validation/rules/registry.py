@@ -111,10 +111,10 @@ class HitNode:
 class TreeInput:
     """What a tree check sees: the parsed, schema-valid message and the facts around it."""
 
-    __slots__ = ("bericht", "berichttype", "bronnen", "memo", "root", "today", "tree")
+    __slots__ = ("bericht", "berichttype", "bronnen", "header", "memo", "root", "today", "tree")
 
     def __init__(self, tree: etree._ElementTree, berichttype: Berichttype, today: date,
-                 bronnen: ExterneBronnen | None = None) -> None:
+                 bronnen: ExterneBronnen | None = None, header: Mapping[str, str] | None = None) -> None:
         self.tree = tree
         self.root = tree.getroot()
         self.berichttype = berichttype
@@ -122,8 +122,15 @@ class TreeInput:
         self.today = today
         self.bronnen = bronnen
         """The external sources of controleniveau 4; None leaves the rules that need them unjudged."""
+        self.header = header or {}
+        """Header values the validator read already (``m:Header/m:Afzender``, ``m:Header/m:Ontvanger``)."""
         self.memo: dict[str, object] = {}
         """What several checks of one message read (one read per message; see ``shared``)."""
+
+    def header_text(self, path: str) -> str | None:
+        """:meth:`text` of a Header element, from what the validator read already where it can."""
+        found = self.header.get(path)
+        return found if found is not None else self.text(path)
 
     def shared(self, key: str, read: Callable[[TreeInput], T]) -> T:
         """``read(self)``, once per message for all checks that ask with the same ``key``."""
