@@ -73,10 +73,12 @@ class BatchOptions:
     """Also write the retourbericht of every validated heenbericht (JW301 → JW302, JW315 → JW316, …) here."""
     digests: bool = False
     """Carry each message's content digest to the parent (TR056 against a ledger)."""
+    cross_message: str | None = None
+    """What the parent judges of controleniveau 3 (TR056), for the verdicts the workers write."""
 
     def context(self) -> ValidationContext:
         return ValidationContext(today=self.today, schemas=self.schemas, limits=self.limits, rules=self.rules,
-                                 digests=self.digests)
+                                 digests=self.digests, cross_message=self.cross_message)
 
 
 def _unreadable(label: str, reason: str) -> MessageReport:
@@ -213,8 +215,7 @@ def run(
     ``account`` learns which messages got a retourbericht.
     """
     seen = SeenIdentificaties(register=register)
-    if register is not None and not options.digests:
-        options = replace(options, digests=True)
+    options = replace(options, digests=options.digests or register is not None, cross_message=seen.not_judged)
     for source, validated in zip(sources, _validate_all(sources, options, workers), strict=True):
         if account is not None and options.retour_dir is not None:
             account.add(source.label, validated.no_retour)

@@ -8,10 +8,11 @@ passes each finding through :func:`without_personal_values` first.
 import json
 import re
 import tempfile
+from collections import Counter
 from typing import IO, Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from ijw_gateway.validation.findings import Finding, MessageReport
+from ijw_gateway.validation.findings import LEVELS, Finding, MessageReport
 from ijw_gateway.words import plural
 
 OutputFormat = Literal["text", "json", "junit"]
@@ -22,6 +23,8 @@ class Summary:
         self.files = 0
         self.valid = 0
         self.invalid = 0
+        self.levels: Counter[tuple[tuple[int, str], ...]] = Counter()
+        """How many messages had each set of unjudged control levels (usually one set for the whole batch)."""
 
     def add(self, report: MessageReport) -> None:
         self.files += 1
@@ -29,9 +32,31 @@ class Summary:
             self.valid += 1
         else:
             self.invalid += 1
+        self.levels[tuple(sorted(report.not_judged.items()))] += 1
+
+    def levels_line(self) -> str | None:
+        """What the batch's verdicts judged, for the messages that got furthest (the text report's last line)."""
+        if not self.levels:
+            return None
+        furthest = min(self.levels, key=len)
+        count = self.levels[furthest]
+        return f"{plural(count, 'message')} judged on {describe_levels(dict(furthest))}"
 
     def as_json(self) -> dict[str, int]:
         return {"files": self.files, "valid": self.valid, "invalid": self.invalid}
+
+
+def describe_levels(not_judged: dict[int, str]) -> str:
+    """``controleniveau 1, 2 and 4; not 3 (cross-message rules need …)``."""
+    judged = [str(n) for n in LEVELS if n not in not_judged]
+    text = "controleniveau " + (", ".join(judged[:-1]) + " and " + judged[-1] if len(judged) > 1 else
+                                judged[0]) if judged else "no controleniveau"
+    reasons: dict[str, list[str]] = {}
+    for number, why in sorted(not_judged.items()):
+        reasons.setdefault(why, []).append(str(number))
+    for why, numbers in reasons.items():
+        text += f"; not {', '.join(numbers)} ({why})"
+    return text
 
 
 def verdict(report: MessageReport) -> str:
@@ -121,6 +146,11 @@ class ReportWriter:
             body = escape("\n".join(describe_finding(f) for f in errors))
             first = quoteattr(errors[0].message[:200])
             case += f'\n    <failure message={first} type={quoteattr(errors[0].rule)}>{body}</failure>'
+        properties = "".join(
+            f'\n      <property name="controleniveau {level["level"]} {level["name"]}" '
+            f'value={quoteattr("judged" if level["judged"] else "not judged: " + level["why"])}/>'
+            for level in report.levels())
+        case += f"\n    <properties>{properties}\n    </properties>"
         if warnings:
             case += "\n    <system-out>" + escape("\n".join(describe_finding(f) for f in warnings)) + "</system-out>"
         return case + "\n  </testcase>\n"
@@ -129,6 +159,8 @@ class ReportWriter:
         counts = self.summary
         if self.format == "text":
             self.stream.write(f"{plural(counts.files, 'file')}: {counts.valid} valid, {counts.invalid} invalid\n")
+            if (levels := counts.levels_line()) is not None:
+                self.stream.write(f"{levels}\n")
             return
         assert self._spool is not None
         self._spool.seek(0)

@@ -51,6 +51,9 @@ __all__ = [
 ]
 
 
+NOT_JUDGED_ALONE = "cross-message rules need earlier messages (a batch, or --ledger)"
+
+
 class _DefaultBronnen:
     """The shipped reference data, resolved on first use (see :func:`default_bronnen`)."""
 
@@ -78,6 +81,8 @@ class ValidationContext:
     """TR056 across the messages checked with this context (in-process batches)."""
     digests: bool = False
     """Put the content digest in every report (TR056 against a ledger judged in another process)."""
+    cross_message: str | None = None
+    """What of controleniveau 3 is judged elsewhere (the parent of a batch judges TR056), in the verdict's words."""
 
     @property
     def schema_set(self) -> SchemaSet:
@@ -100,10 +105,10 @@ class ValidationContext:
             missing[4] = missing[2]
         elif self.bronnen is None:
             missing[4] = "only TR135 and TR346: TR378 and TR381 need the CBS list and the product code lists"
-        if self.seen is None or not self.rules:
-            missing[3] = "cross-message rules need earlier messages (a batch, or --ledger)"
-        elif self.seen.register is None:
-            missing[3] = "only TR056, within this run; the other cross-message rules need --ledger"
+        if self.seen is not None and self.rules:
+            missing[3] = self.seen.not_judged
+        else:
+            missing[3] = self.cross_message if self.cross_message is not None and self.rules else NOT_JUDGED_ALONE
         return missing
 
 
@@ -128,9 +133,17 @@ class SeenIdentificaties:
     keys: set[tuple[str, str, str]] = field(default_factory=set)
     register: IdentificatieRegister | None = None
 
+    @property
+    def not_judged(self) -> str:
+        """What of controleniveau 3 a verdict with this TR056 judgement still leaves unjudged."""
+        if self.register is None:
+            return "only TR056, within this run; the other cross-message rules need --ledger"
+        return "only TR056, within this run and against the ledger"
+
     def check(self, report: MessageReport) -> MessageReport:
         if report.sleutel is None:
             return report
+
         bericht, afzender, identificatie = report.sleutel
         if report.sleutel in self.keys:
             earlier = "earlier in this batch"
@@ -158,9 +171,20 @@ def _xml_finding(message: str, line: int | None = None) -> Finding:
     return Finding(rule=RULE_XML, retourcode=RETOURCODE_TECHNISCH, line=line, message=message)
 
 
+OP179_MAX_BYTES = 25_000_000
+"""OP179: a sent file is at most 25 MB (read as 25,000,000 bytes, the stricter of the two readings)."""
+
+
 def transport_findings(data: bytes, tree: etree._ElementTree) -> list[Finding]:
-    """OP192: UTF-8 without BOM and CR/LF line ends, as the standard requires of a sent message."""
+    """OP179 and OP192: at most 25 MB, UTF-8 without BOM and CR/LF line ends, as the standard requires
+    of a sent message."""
     findings = []
+    if len(data) > OP179_MAX_BYTES:
+        findings.append(
+            Finding(rule="OP179", retourcode=RETOURCODE_TECHNISCH, line=1,
+                    message=f"the file is {len(data):,} bytes; a sent iJw message is at most 25 MB "
+                            f"({OP179_MAX_BYTES:,} bytes)")
+        )
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         findings.append(
             Finding(rule="OP192", retourcode=RETOURCODE_TECHNISCH, line=1,

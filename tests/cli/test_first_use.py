@@ -262,8 +262,10 @@ def test_retour_dir_says_what_it_wrote_and_which_messages_got_none(tmp_path: Pat
     (tmp_path / "in" / "broken.xml").write_bytes(b"<not xml")
     done = ijw("validate", "in", "--today", "2026-11-23", "--retour-dir", "retour", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stdout.splitlines()[-3:] == [
+    assert done.stdout.splitlines()[-4:] == [
         "2 files: 1 valid, 1 invalid",
+        "1 message judged on controleniveau 1, 2 and 4; not 3 (only TR056, within this run; the other "
+        "cross-message rules need --ledger)",
         "retour: 1 retourbericht written; 1 message got none:",
         "  in/broken.xml: it is not an iJw message of a type we know, so there is nothing to answer",
     ]
@@ -293,7 +295,7 @@ def test_counts_of_one_are_singular(tmp_path: Path, capsys: pytest.CaptureFixtur
     monkeypatch.setenv("IJW_LEDGER_KEY", KEY)
     url = f"sqlite:///{tmp_path / 'l.db'}"
     assert main(["validate", str(MESSAGES / "jw301-toewijzing.xml"), "--today", "2026-11-23"]) == 0
-    assert capsys.readouterr().out == "1 file: 1 valid, 0 invalid\n"
+    assert capsys.readouterr().out.startswith("1 file: 1 valid, 0 invalid\n1 message judged on controleniveau")
     main(["ledger", "open", str(BEPALINGEN / "02-centraal-gelderland-arnhem-315.yaml"), "--at", "2026-04-24",
           "--db", url])
     capsys.readouterr()

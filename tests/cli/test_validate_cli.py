@@ -36,7 +36,9 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def test_valid_file_exits_0(messages: Path, capsys) -> None:
     code, out, _ = run(["validate", str(messages / "a-jw301.xml")], capsys)
     assert code == 0
-    assert out == "1 file: 1 valid, 0 invalid\n"  # one file, not "1 files"
+    assert out == ("1 file: 1 valid, 0 invalid\n"  # one file, not "1 files"
+                   "1 message judged on controleniveau 1, 2 and 4; not 3 (only TR056, within this run; the other "
+                   "cross-message rules need --ledger)\n")
 
 
 def test_directory_with_invalid_messages_exits_1_and_reports_each(messages: Path, capsys) -> None:
@@ -70,7 +72,7 @@ def test_text_output_names_the_invalid_files(messages: Path, capsys) -> None:
     assert "b-jw315.xml: JW315 is invalid\n" in out
     assert "c-broken.xml: invalid; it could not be read as an iJw message\n" in out  # not "unknown message invalid"
     assert "a-jw301.xml" not in out
-    assert out.strip().endswith("3 files: 1 valid, 2 invalid")
+    assert "3 files: 1 valid, 2 invalid\n1 message judged on controleniveau 1, 2 and 4" in out
 
 
 def test_output_file_is_written_whole(messages: Path, tmp_path: Path, capsys) -> None:

@@ -190,3 +190,37 @@ def test_no_rule_needs_the_typed_model() -> None:
     assert checked.valid and "model" not in checked.__dict__
     assert isinstance(checked.model, ijw.JW301)
 
+
+
+def test_op179_a_sent_file_over_25_mb_is_refused() -> None:
+    data = ijw.to_xml(jw301())
+    padding = (b"<!--" + b" " * 9_000_000 + b"-->") * 3  # libxml2 takes at most 10 MB per node
+    report = ijw.validate(data.replace(b"<jw301:Client>", padding + b"<jw301:Client>", 1), today=TODAY)
+    assert [f.rule for f in report.findings if f.severity == "error"] == ["OP179"]
+    assert "25 MB" in report.findings[0].message and not report.valid
+
+
+def test_tr101_two_tijdelijke_verblijfadressen_of_different_periods_are_two_contacts() -> None:
+    message = jw301()
+    first = message.Client.Contactgegevens.Contact[0]
+    for begin in (date(2026, 1, 1), date(2026, 6, 1)):
+        message.Client.Contactgegevens.Contact.append(first.model_copy(deep=True, update={
+            "Soort": "04", "Periode": b.CDT_OpenPeriode(Begindatum=begin)}))
+    assert "TR101" not in {f.rule for f in report_of(message).findings}
+    message.Client.Contactgegevens.Contact.append(message.Client.Contactgegevens.Contact[-1].model_copy(deep=True))
+    assert "TR101" in {f.rule for f in report_of(message).findings}
+
+
+def test_the_text_report_and_junit_say_which_levels_were_judged(tmp_path: Path) -> None:
+    import io
+
+    from ijw_gateway.validation.output import ReportWriter
+
+    report = ijw.validate(ijw.to_xml(jw301()), today=TODAY)
+    for output_format, expected in (("text", "judged on controleniveau 1, 2 and 4; not 3 ("),
+                                    ("junit", 'name="controleniveau 3 berichtoverstijgend" value="not judged: ')):
+        stream = io.StringIO()
+        writer = ReportWriter(stream, output_format)  # type: ignore[arg-type]
+        writer.add(report)
+        writer.finish()
+        assert expected in stream.getvalue()

@@ -81,6 +81,8 @@ CASES: list[tuple[str, Callable[[], object], Mutation, set[str]]] = [
     ("TR302", jw301, lambda m: _second_product(m, product301, ToewijzingNummer=202600002), {"TR302"}),
     ("TR101", jw301, lambda m: _second_product(m, product301, Ingangsdatum=date(2026, 10, 27),
                                                Einddatum=date(2027, 1, 31)), {"TR101"}),
+    # the Contact's key is its Soort: the client's address twice
+    ("TR101", jw301, lambda m: m.Client.Contactgegevens.Contact.append(contact(m).model_copy(deep=True)), {"TR101"}),
     ("CS335", jw301, lambda m: _set(product301(m), RedenWijziging="13"), {"CS335"}),
     ("CS336", jw301, lambda m: _set(product301(m), RedenWijziging="01"), {"CS336"}),
     ("CS050", jw301, lambda m: _set(m.Client.Naam, NaamGebruik="5"), {"CS050"}),

@@ -21,6 +21,7 @@ from ijw_gateway.validation.rules.common import (
     more_than_one,
     one_of,
     overlaps,
+    repeated_keys,
 )
 from ijw_gateway.validation.rules.registry import Hit, HitNode, TreeInput, Violation, rule, xpath_rule
 
@@ -278,15 +279,24 @@ def unieke_referentie(r: TreeInput) -> Iterator[Violation]:
                         f"ReferentieAanbieder {value!r} is used by AangevraagdProduct {first} too")
 
 
-@rule("TR101", ("JW301",), "ToegewezenProduct.ToewijzingNummer / Relatie.Nummer",
+_CONTACTEN_CLIENT = "m:Client/m:Contactgegevens/m:Contact"
+
+
+@rule("TR101", ("JW301",), "ToegewezenProduct.ToewijzingNummer / Relatie.Nummer / Contact.Soort",
       "Binnen een bericht zijn dubbele regels (gelijke logische sleutel) niet toegestaan.",
-      when=f"{more_than_one(PRODUCTEN['JW301'].context)} or {more_than_one('m:Client/m:Relaties/m:Relatie')}")
+      when=f"{more_than_one(PRODUCTEN['JW301'].context)} or {more_than_one('m:Client/m:Relaties/m:Relatie')} "
+           f"or {more_than_one(_CONTACTEN_CLIENT)}",
+      note="keys: ToewijzingNummer; Relatie Nummer; a client's Contact by Soort and, for a tijdelijk "
+           "verblijfadres (04, the one Soort with a Periode, CD009), its Begindatum")
 def geen_dubbele_regels(r: TreeInput) -> Iterator[Violation]:
     for item, value, _ in duplicates(r, PRODUCTEN["JW301"].context, "m:ToewijzingNummer"):
         yield Violation(r.path(item, "m:ToewijzingNummer"), f"ToewijzingNummer {value} occurs more than once in "
                                                              "this message")
     for item, _, _ in duplicates(r, "m:Client/m:Relaties/m:Relatie", "m:Nummer"):
         yield Violation(r.path(item, "m:Nummer"), "Relatie Nummer occurs more than once in this message")
+    for item, first in repeated_keys(r, _CONTACTEN_CLIENT, ("m:Soort", "m:Periode/ijw:Begindatum")):
+        yield Violation(r.path(item, "m:Soort"), f"the client has a second Contact of Soort {r.text('m:Soort', item)} "
+                                                 f"(see Contact {first}); a Soort is given once (04 once per period)")
 
 
 # --- JW301: RedenWijziging, names, communication, contacts ------------------------------------------

@@ -85,3 +85,13 @@ _OUT_OF_SCOPE: list[tuple[str, tuple[str, ...], str, str, Level, str | None]] = 
 for code, berichten, element, text, level, retourcode in _OUT_OF_SCOPE:
     documented(code, berichten, element, text, Status.NOT_APPLICABLE, level=level, retourcode=retourcode,
                note="applies to JW305/307/317/323/325 only; not checked in this release")
+
+_TRANSPORT = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319", "JW323", "JW325")
+documented("OP179", _TRANSPORT, "the file", "De grootte van verzonden bestanden is niet meer dan 25 MB.",
+           Status.IMPLEMENTED, level=Level.XSD, retourcode="0001",
+           note="judged on the bytes before the XSD (validator.transport_findings), as 25,000,000 bytes")
+documented("OP192", (*_TRANSPORT, *RETOUR), "the file",
+           "Verzonden berichten voldoen aan de technische eisen (UTF-8 zonder BOM, CR/LF).",
+           Status.IMPLEMENTED, level=Level.XSD, retourcode="0001",
+           note="judged on the bytes before the XSD (validator.transport_findings); LF-only or CR-only line ends "
+                "are a warning")
