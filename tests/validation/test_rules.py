@@ -5,11 +5,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ijw_gateway as ijw
 from ijw_gateway.messages import basisschema as b
 from ijw_gateway.messages import jw319 as jw319m
 from ijw_gateway.validation.rules.registry import all_rules
+from tests.strategies import simple_values
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "berichten"
 TODAY = date(2026, 11, 23)
@@ -179,3 +182,40 @@ def test_tr056_a_repeated_identificatie_of_the_same_sender_is_rejected_in_a_batc
     assert [r.valid for r in reports] == [True, False, True]
     finding = reports[1].findings[0]
     assert (finding.rule, finding.retourcode) == ("TR056", "9056")
+
+
+# --- what no rule constrains may be anything the XSD allows ------------------------------------------
+
+
+@st.composite
+def variations(draw: st.DrawFn, builder: Callable[[], object]) -> object:
+    """A clean JW301, JW315 or JW319 with the fields no rule constrains drawn anew."""
+    m = builder()
+    m.Header.BerichtIdentificatie.Identificatie = draw(simple_values(b.IDENTIFICATIE_BERICHT))  # type: ignore
+    client = getattr(m, "Client", None)
+    if client is not None:
+        client.Geslacht = draw(simple_values(b.GESLACHT))
+        client.Naam.Geslachtsnaam.Achternaam = draw(simple_values(b.NAAM))
+        client.Naam.Voorletters = draw(st.none() | simple_values(b.VOORLETTERS))
+        client.Geboortedatum = b.CDT_Geboortedatum(Datum=draw(st.dates(date(1910, 1, 1), date(2026, 4, 30))))
+    if isinstance(m, ijw.JW301):
+        adres = contact(m).Adres
+        adres.Huis = b.CDT_Huis(Huisnummer=draw(simple_values(b.HUISNUMMER)))
+        adres.Postcode = draw(st.from_regex(r"[1-9][0-9]{3}[a-zA-Z]{2}", fullmatch=True))
+        product301(m).ToewijzingNummer = draw(st.integers(1, 999_999_999))
+        product301(m).Omvang.Volume = draw(st.integers(1, 40))
+    if isinstance(m, ijw.JW315):
+        product315(m).ReferentieAanbieder = draw(st.from_regex(r"[A-Z0-9-]{1,36}", fullmatch=True))
+        product315(m).Omvang.Volume = draw(st.integers(1, 40))
+    return m
+
+
+@pytest.mark.parametrize("builder", [jw301, jw315, jw319], ids=["JW301", "JW315", "JW319"])
+def test_variations_in_what_no_rule_constrains_stay_valid(builder) -> None:
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(message=variations(builder))
+    def check(message) -> None:
+        report = _report(message)
+        assert report.valid and report.findings == [], [f.message for f in report.findings]
+
+    check()
