@@ -5,11 +5,9 @@ import time
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ijw_gateway.cli import app
 from ijw_gateway.cli.options import LEDGER_HELP, ledger_option, open_ledger, parse_date
@@ -21,12 +19,19 @@ from ijw_gateway.validation.batch import STDIN, BatchOptions, RetourAccount, dis
 from ijw_gateway.validation.output import ReportWriter
 from ijw_gateway.words import plural
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 log = get_logger(__name__)
 
 
-def _progress(enabled: bool, total: int) -> Progress | None:
+def _progress(enabled: bool, total: int) -> "Progress | None":
     if not enabled or total < 2 or not sys.stderr.isatty():
         return None
+    # Imported here: rich takes 20 ms to import, and one file never shows a bar.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("validating"),
         BarColumn(),

@@ -10,7 +10,6 @@ import re
 import tempfile
 from collections import Counter
 from typing import IO, Literal
-from xml.sax.saxutils import escape, quoteattr
 
 from ijw_gateway.validation.findings import LEVELS, Finding, MessageReport
 from ijw_gateway.words import plural
@@ -137,6 +136,9 @@ class ReportWriter:
 
     @staticmethod
     def _testcase(report: MessageReport) -> str:
+        # Imported here: xml.sax.saxutils pulls in urllib.request and ssl (8 ms) for a JUnit-only need.
+        from xml.sax.saxutils import escape, quoteattr
+
         name = quoteattr(report.file or "<message>")
         classname = quoteattr(report.bericht or "unknown")
         case = f'  <testcase classname={classname} name={name}>'
