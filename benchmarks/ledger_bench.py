@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 import ijw_gateway as ijw  # noqa: E402
 from ijw_gateway.ledger.calendar import WorkingDayCalendar  # noqa: E402
+from ijw_gateway.messages.registry import BY_NAMESPACE  # noqa: E402
 from ijw_gateway.tussentaal import Bepaling  # noqa: E402
 from ijw_gateway.validation.retour import build_retour  # noqa: E402
 from ijw_gateway.validation.validator import check  # noqa: E402
@@ -228,7 +229,7 @@ def parse_xsd(corpus: Corpus) -> float:
     started = time.perf_counter()
     for path in paths:
         tree = etree.fromstring(path.read_bytes()).getroottree()
-        name = etree.QName(tree.getroot()).namespace.rsplit("/", 1)[-1].upper()
+        name = BY_NAMESPACE[etree.QName(tree.getroot()).namespace].naam
         if name not in schemas:  # compiled once per type
             schemas[name] = etree.XMLSchema(etree.parse(str(ROOT / "schemas" / f"{name}.xsd")))
         assert schemas[name].validate(tree), path

@@ -64,10 +64,11 @@ class Known:
 
 @dataclass(frozen=True)
 class Wanted:
-    """What to read for a batch: cases by id, messages by identificatie and by reference, jeugdigen."""
+    """What to read for a batch: cases by id, messages by their key (the batch's own, and the
+    heenberichten its retourberichten answer) and by reference, jeugdigen by hashed BSN."""
 
     case_ids: frozenset[str]
-    identificaties: frozenset[str]
+    keys: frozenset[tuple[str, str, str, str, str]]
     refs: frozenset[str]
     bsn_hashes: frozenset[str]
 
@@ -80,16 +81,20 @@ def kenmerken(info: MessageInfo) -> set[str]:
 def wanted(items: Iterable[tuple[MessageInfo, str | None]], cases: Iterable[str] = ()) -> Wanted:
     """What :func:`find_case`, :func:`answered` and the duplicate check read for these
     (message, hashed BSN) items, besides ``cases`` named by the caller."""
-    case_ids, identificaties, refs, bsns = set(cases), set(), set(), set()
+    case_ids: set[str] = set(cases)
+    keys: set[tuple[str, str, str, str, str]] = set()
+    refs: set[str] = set()
+    bsns: set[str] = set()
     for info, bsn_hash in items:
         case_ids |= kenmerken(info)
-        identificaties.add(info.identificatie)
-        if info.retour_op:
-            identificaties.add(info.retour_op)
+        keys.add((info.berichttype, info.afzender, info.ontvanger, info.identificatie, info.retour_op or ""))
+        if info.heenbericht and info.retour_op:  # the heenbericht went between the same two parties
+            keys.add((info.heenbericht, info.afzender, info.ontvanger, info.retour_op, ""))
+            keys.add((info.heenbericht, info.ontvanger, info.afzender, info.retour_op, ""))
         refs.update(info.producten)
         if bsn_hash is not None:
             bsns.add(bsn_hash)
-    return Wanted(frozenset(case_ids), frozenset(identificaties), frozenset(refs), frozenset(bsns))
+    return Wanted(frozenset(case_ids), frozenset(keys), frozenset(refs), frozenset(bsns))
 
 
 def find_case(info: MessageInfo, bsn_hash: str | None, known: Known) -> str:

@@ -139,7 +139,7 @@ def _known(
 ) -> tuple[Known, dict[MessageKey, tuple[str, str]]]:
     """What the batch can link to, and the messages already recorded under its keys."""
     want = wanted(((it.prepared.info, it.prepared.bsn_hash) for it in items), [case] if case else [])
-    by_ident = repo.messages_by_identificatie(want.identificaties)
+    by_ident = repo.messages(MessageKey(*k) for k in want.keys)
     by_ref = repo.messages_by_ref(want.refs) if want.refs else []
     of_bsn = repo.cases_of_bsn(want.bsn_hashes) if want.bsn_hashes else []
     known = Known()

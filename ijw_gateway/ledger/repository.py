@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, func, select, text
+from sqlalchemy import Table, and_, bindparam, func, or_, select, text
 from sqlalchemy.engine import Connection, Row
 
 from ijw_gateway.ledger.store import (
@@ -42,6 +42,8 @@ NUMMER: Table = ToewijzingNummerRow.__table__  # type: ignore[assignment]
 
 #: Values per IN list (SQLite allows 32,766 bound values; PostgreSQL 65,535): far below both.
 CHUNK = 500
+#: Natural keys per look-up statement (an OR of that many key matches).
+KEYS_PER_STATEMENT = 64
 
 
 class MessageKey(NamedTuple):
@@ -96,12 +98,22 @@ _CLOSED = select(EVENT.c.case_id).where(EVENT.c.case_id.in_(_IDS) & (EVENT.c.nam
 _LINKABLE = (MESSAGE.c.id, MESSAGE.c.case_id, MESSAGE.c.berichttype, MESSAGE.c.afzender, MESSAGE.c.ontvanger,
              MESSAGE.c.identificatie, MESSAGE.c.retour_op, MESSAGE.c.dagtekening, MESSAGE.c.bsn_hash,
              MESSAGE.c.content_hash)
-_BY_IDENTIFICATIE = select(*_LINKABLE).where(MESSAGE.c.identificatie.in_(_IDS))
 _BY_REF = select(*_LINKABLE, PRODUCT.c.ref).join(PRODUCT, PRODUCT.c.message_id == MESSAGE.c.id).where(
     PRODUCT.c.ref.in_(_IDS)
 )
-_SEEN_ROWS = select(SEEN.c.berichttype, SEEN.c.afzender, SEEN.c.identificatie, SEEN.c.content_hash,
-                    SEEN.c.seen_at).where(SEEN.c.identificatie.in_(_IDS))
+_MESSAGE_KEY = (MESSAGE.c.berichttype, MESSAGE.c.afzender, MESSAGE.c.ontvanger, MESSAGE.c.identificatie,
+                MESSAGE.c.retour_op)
+_SEEN_COLUMNS = (SEEN.c.berichttype, SEEN.c.afzender, SEEN.c.identificatie, SEEN.c.content_hash, SEEN.c.seen_at)
+_SEEN_KEY_COLUMNS = (SEEN.c.berichttype, SEEN.c.afzender, SEEN.c.identificatie)
+
+
+@cache
+def _by_keys(what: str, count: int) -> Any:
+    """The rows with one of ``count`` natural keys: an OR of exact key matches, which SQLite and
+    PostgreSQL answer from the key's unique index (a row-value IN list is a table scan on SQLite)."""
+    columns, key = {"message": (_LINKABLE, _MESSAGE_KEY), "seen": (_SEEN_COLUMNS, _SEEN_KEY_COLUMNS)}[what]
+    terms = [and_(*(c == bindparam(f"k{i}_{j}") for j, c in enumerate(key))) for i in range(count)]
+    return select(*columns).where(or_(*terms))
 _SEEN_KEY = ((SEEN.c.berichttype == bindparam("k_type")) & (SEEN.c.afzender == bindparam("k_from"))
              & (SEEN.c.identificatie == bindparam("k_id")))
 _FILL_SEEN = SEEN.update().where(_SEEN_KEY & (SEEN.c.content_hash == "")).values(content_hash=bindparam("k_hash"))
@@ -121,6 +133,17 @@ class Repository:
     def _many(self, statement: Any, ids: Iterable[Any]) -> Iterator[Row[Any]]:
         for chunk in _chunks(ids):
             yield from self.conn.execute(statement, {"ids": chunk})
+
+    def _keyed(self, what: str, keys: Iterable[tuple[str, ...]]) -> Iterator[Row[Any]]:
+        """The rows of these keys; the key count is padded to a power of two (repeating the last
+        key), so a handful of statement shapes serve every batch from SQLAlchemy's cache."""
+        for chunk in _chunks(keys):
+            count = KEYS_PER_STATEMENT if len(chunk) > KEYS_PER_STATEMENT else 1 << (len(chunk) - 1).bit_length()
+            for start in range(0, len(chunk), count):
+                part = chunk[start:start + count]
+                part += [part[-1]] * (count - len(part))
+                params = {f"k{i}_{j}": value for i, k in enumerate(part) for j, value in enumerate(k)}
+                yield from self.conn.execute(_by_keys(what, count), params)
 
     # ------------------------------------------------------------------ meta
     def meta(self, name: str) -> str | None:
@@ -172,17 +195,12 @@ class Repository:
     # ------------------------------------------------------------------ messages
     def existing(self, keys: Iterable[MessageKey]) -> dict[MessageKey, tuple[str, str]]:
         """key → (case id, content hash) of the messages already recorded under these keys."""
-        wanted = set(keys)
-        found = {}
-        for r in self._many(_BY_IDENTIFICATIE, (k.identificatie for k in wanted)):
-            key = MessageKey(r.berichttype, r.afzender, r.ontvanger, r.identificatie, r.retour_op)
-            if key in wanted:
-                found[key] = (r.case_id, r.content_hash)
-        return found
+        return {MessageKey(r.berichttype, r.afzender, r.ontvanger, r.identificatie, r.retour_op):
+                (r.case_id, r.content_hash) for r in self.messages(keys)}
 
-    def messages_by_identificatie(self, identificaties: Iterable[str]) -> list[Row[Any]]:
-        """The messages with these identificaties (their key, case, dagtekening and hashes)."""
-        return list(self._many(_BY_IDENTIFICATIE, identificaties))
+    def messages(self, keys: Iterable[MessageKey]) -> list[Row[Any]]:
+        """The messages recorded under these keys (their key, case, dagtekening and hashes)."""
+        return list(self._keyed("message", keys))
 
     def messages_by_ref(self, refs: Iterable[str]) -> list[Row[Any]]:
         """The messages sharing one of these product references, with the ``ref`` they share."""
@@ -208,13 +226,8 @@ class Repository:
     # ------------------------------------------------------------------ TR056 claims
     def seen(self, keys: Iterable[SeenKey]) -> dict[SeenKey, tuple[str, datetime]]:
         """key → (content hash, first seen) of the claims already made under these keys."""
-        wanted = set(keys)
-        found = {}
-        for r in self._many(_SEEN_ROWS, (k.identificatie for k in wanted)):
-            key = SeenKey(r.berichttype, r.afzender, r.identificatie)
-            if key in wanted:
-                found[key] = (r.content_hash, r.seen_at)
-        return found
+        return {SeenKey(r.berichttype, r.afzender, r.identificatie): (r.content_hash, r.seen_at)
+                for r in self._keyed("seen", keys)}
 
     def insert_seen(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
