@@ -252,6 +252,7 @@ def run_demo(directory: Path | None = None, scenario: Path | None = None, today:
 def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[Answered], list[Any], dict[str, int]]:
     from ijw_gateway.ledger.ledger import Ledger
     from ijw_gateway.ledger.report import build_report, render_html
+    from ijw_gateway.workflows.cases import report_names
 
     berichten = stage / "berichten"
     berichten.mkdir()
@@ -271,7 +272,7 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
             answered += _answer_all([received.bericht], received.antwoord, ledger, berichten)
         deadlines = ledger.status(today=today)
         counts = ledger.counts()
-        report = build_report(ledger.cases(), deadlines, today=today, calendar=ledger.calendar)
+        report = build_report(ledger.cases(), deadlines, today=today, calendar=ledger.calendar, **report_names())
     write_bytes_atomic(stage / "report.html", render_html(report).encode("utf-8"))
     return built, answered, deadlines, counts
 
@@ -281,13 +282,14 @@ def _build_case(case: DemoCase, ledger: Any, berichten: Path) -> tuple[Built, li
     from ijw_gateway.tussentaal import Bepaling, default_catalog
     from ijw_gateway.tussentaal.mapping import map_or_raise
     from ijw_gateway.workflows.build import build_and_record
+    from ijw_gateway.workflows.cases import case_of
 
     bep = Bepaling.load(case.bepaling)
     catalog = default_catalog()
     gemeente = catalog.gemeente(bep.gemeente)
     item = Built(case=bep.kenmerk, route=bep.route, gemeente=gemeente.naam if gemeente else bep.gemeente,
                  regio=catalog.regio(bep.gemeente) or "?", story=case.story)
-    ledger.open(bep, at=case.opened)
+    ledger.open_case(case_of(bep, catalog), at=case.opened)
     for event, day in sorted(case.events.items(), key=lambda e: e[1]):
         ledger.record(bep.kenmerk, event, at=day)
     try:  # mapped, built, validated once, written and recorded as one unit, as `ijw build --ledger` does

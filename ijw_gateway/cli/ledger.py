@@ -92,9 +92,11 @@ def open_case(
     db: str | None = _db_option(),
 ) -> None:
     """Open the case of a bepaling; step 1 counts from this moment."""
+    from ijw_gateway.workflows.cases import case_of  # the bepaling and the contracts: only for this command
+
     moment = parse_moment(at, "--at")
     with _ledger(ctx, db) as ledger:
-        info = ledger.open(bepaling, at=moment)
+        info = ledger.open_case(case_of(bepaling), at=moment)
     opened = local_date(info.opened_at).isoformat()
     where = f"route {info.route}, gemeente {info.gemeente} ({info.regio}), {info.gi}, {info.maatregel}"
     if info.created:
@@ -245,6 +247,7 @@ def report(
     """
     from ijw_gateway.files import atomic_open, output_target
     from ijw_gateway.ledger.report import build_report, render_html, render_text
+    from ijw_gateway.workflows.cases import report_names
 
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
@@ -252,7 +255,7 @@ def report(
         output_target(output, "--output")  # a report that cannot be written is found before the work
     with _ledger(ctx, db, must_exist=True) as ledger:
         data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar,
-                            definitions=ledger.definitions)
+                            definitions=ledger.definitions, **report_names())
     if fmt == "json":
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:

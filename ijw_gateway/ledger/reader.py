@@ -29,7 +29,7 @@ from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.deadlines import Deadline, Keep, Row, _as_deadline, _Case, _case_rows, _Msg
 from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.ledger.routes import Definitions
-from ijw_gateway.ledger.store import explain
+from ijw_gateway.ledger.store import raise_mapped
 from ijw_gateway.logging import get_logger
 from ijw_gateway.workers import fork_available, start_process
 
@@ -282,8 +282,4 @@ def _deadlines(engine: Any, url: str, today: date, calendar: WorkingDayCalendar,
     except LedgerError:
         raise
     except Exception as error:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
-        if isinstance(error, DBAPIError | SQLAlchemyError) or type(error).__module__.startswith(("sqlite3", "psycopg")):
-            raise LedgerError(explain(error, url)) from None
-        raise
+        raise_mapped(error, url)

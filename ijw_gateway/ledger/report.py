@@ -33,7 +33,7 @@ from __future__ import annotations
 import html
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -71,28 +71,6 @@ def step_order(definitions: Definitions) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def _gemeente_namen() -> dict[str, str]:
-    """CBS code → name of the Gelderse municipalities (empty when the catalog cannot be read)."""
-    from ijw_gateway.errors import IjwError
-    from ijw_gateway.tussentaal import default_catalog
-
-    try:
-        return {code: g.naam for code, g in default_catalog().gemeenten.items()}
-    except (IjwError, OSError):
-        return {}
-
-
-def _gi_namen() -> dict[str, str]:
-    """GI code → name (empty when the list cannot be read)."""
-    from ijw_gateway.errors import IjwError
-    from ijw_gateway.tussentaal.build import gecertificeerde_instellingen
-
-    try:
-        return {code: gi.naam for code, gi in gecertificeerde_instellingen().items()}
-    except (IjwError, OSError):
-        return {}
-
-
 _WD = "werkdagen: working days, Monday to Friday without the public holidays of the Algemene termijnenwet"
 _TERMS = {
     "on time": "the share of the done steps that were done by their due date",
@@ -102,10 +80,12 @@ _TERMS = {
 }
 
 
-def glossary(definitions: Definitions, gis: Iterable[str] = ()) -> dict[str, str]:
-    """Every abbreviation the report uses and what it stands for, in the order a reader meets them."""
+def glossary(definitions: Definitions, gis: Iterable[str] = (), gi_namen: Mapping[str, str] | None = None
+             ) -> dict[str, str]:
+    """Every abbreviation the report uses and what it stands for, in the order a reader meets them
+    (``gi_namen``: GI code → name, for the GIs of the cases)."""
     out = dict(definitions.abbreviations)
-    names = _gi_namen()
+    names = gi_namen or {}
     out.update((gi, names[gi]) for gi in sorted(set(gis)) if gi in names)
     out["wd"] = _WD
     for rule in definitions.rules:
@@ -151,8 +131,11 @@ def build_report(
     today: date,
     calendar: WorkingDayCalendar,
     definitions: Definitions | None = None,
+    gemeente_namen: Mapping[str, str] | None = None,
+    gi_namen: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The report as a JSON-ready mapping.
+    """The report as a JSON-ready mapping; ``gemeente_namen`` (CBS code → name) and ``gi_namen``
+    (GI code → name) name them where the report shows a code (the ledger keeps codes only).
 
     ``{"today", "summary", "routes", "steps": [...], "groups": {"regio": [...], "gemeente": [...],
     "gi": [...]}, "overdue": [...]}``: ``steps`` per route and step column (in route order,
@@ -180,7 +163,7 @@ def build_report(
         steps.append({"route": route, "step": step, "description": description, "term": term,
                       **_tally(by_step.get((route, step), ()), calendar)})
 
-    namen = _gemeente_namen()
+    namen = gemeente_namen or {}
     groups: dict[str, list[dict[str, Any]]] = {}
     for attr, label in GROUPS:
         members: dict[str, list[Any]] = defaultdict(list)
@@ -258,7 +241,7 @@ def build_report(
     period = {"from": min(opened).isoformat() if opened else None, "to": today.isoformat()}
     return {"today": today.isoformat(), "period": period, "summary": summary, "routes": routes, "steps": steps,
             "groups": groups, "overdue": overdue,
-            "glossary": glossary(defs, (str(c.gi) for c in case_list if getattr(c, "gi", None)))}
+            "glossary": glossary(defs, (str(c.gi) for c in case_list if getattr(c, "gi", None)), gi_namen)}
 
 
 # --------------------------------------------------------------------------- formatting

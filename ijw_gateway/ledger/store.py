@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -44,6 +44,8 @@ __all__ = [
     "connect",
     "describe_url",
     "explain",
+    "is_database_error",
+    "raise_mapped",
     "transaction",
 ]
 
@@ -336,17 +338,30 @@ def connect(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def is_database_error(error: BaseException) -> bool:
+    """Whether ``error`` comes from the database: SQLAlchemy's errors and the drivers' own."""
+    return isinstance(error, DBAPIError | SQLAlchemyError) or type(error).__module__.startswith(("sqlite3", "psycopg"))
+
+
+def raise_mapped(error: BaseException, url: str) -> NoReturn:
+    """The one boundary of the ledger's errors: a database error becomes a LedgerError of one
+    sentence (:func:`explain`); anything else is raised as it is."""
+    if is_database_error(error):
+        raise LedgerError(explain(error, url)) from None
+    raise error
+
+
 @contextmanager
 def transaction(engine: Engine, url: str) -> Iterator[Connection]:
     """A connection in one transaction (committed at the end, rolled back on any error).
 
-    Database errors become a LedgerError; other exceptions pass unchanged.
+    Database errors become a LedgerError (:func:`raise_mapped`); other exceptions pass unchanged.
     """
     try:
         with engine.begin() as connection:
             yield connection
     except (DBAPIError, SQLAlchemyError) as error:
-        raise LedgerError(explain(error, url)) from None
+        raise_mapped(error, url)
 
 
 def lock_for_migration(connection: Connection) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ijw_gateway.errors import UsageError
+from ijw_gateway.errors import IjwError, UsageError
 from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.tussentaal import Bepaling, Catalog, default_catalog, map_bepaling
 
-__all__ = ["bepaling_of", "case_of"]
+__all__ = ["bepaling_of", "case_of", "report_names"]
 
 
 def bepaling_of(bepaling: Any) -> Bepaling:
@@ -48,3 +48,19 @@ def mapping_problem(bep: Bepaling, catalog: Catalog) -> str | None:
     more = f" (and {len(failed) - 1} more hulp line{'s' if len(failed) > 2 else ''})" if len(failed) > 1 else ""
     text = failed[0].error + more
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+def report_names() -> dict[str, dict[str, str]]:
+    """The names the ledger's report shows beside its codes: ``gemeente_namen`` (CBS code → name)
+    and ``gi_namen`` (GI code → name); a list that cannot be read names nothing."""
+    from ijw_gateway.tussentaal.build import gecertificeerde_instellingen  # the GI list: only for a report
+
+    try:
+        gemeenten = {code: g.naam for code, g in default_catalog().gemeenten.items()}
+    except (IjwError, OSError):
+        gemeenten = {}
+    try:
+        gis = {code: gi.naam for code, gi in gecertificeerde_instellingen().items()}
+    except (IjwError, OSError):
+        gis = {}
+    return {"gemeente_namen": gemeenten, "gi_namen": gis}

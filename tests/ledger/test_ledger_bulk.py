@@ -10,7 +10,7 @@ import pytest
 
 from ijw_gateway.errors import LedgerError, UsageError
 from ijw_gateway.ledger import Ledger
-from ijw_gateway.ledger import ledger as ledger_module
+from ijw_gateway.ledger import ingest as ingest_module
 from ijw_gateway.ledger import prepare as prepare_module
 from tests.ledger import builders as b
 
@@ -42,7 +42,7 @@ def test_record_many_is_one_idempotent_transaction(ledger_url: str) -> None:
 
 def test_ingest_in_batches_keeps_order_and_each_message_whole(ledger_url: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger_module, "INGEST_BATCH", 3)
+    monkeypatch.setattr(ingest_module, "INGEST_BATCH", 3)
     messages: list[bytes] = []
     for i in range(7):
         kenmerk, bsn = CASES[i % 2]
@@ -63,7 +63,7 @@ def test_ingest_in_worker_processes_gives_the_same_results(ledger_url: str, tmp_
                                                           monkeypatch: pytest.MonkeyPatch, parallel_min: int) -> None:
     """Parsing in forked workers (prepare.py) changes nothing: order, statuses, conflicts, invalid
     and vanished files; the workers hand back hashes, never the BSN."""
-    monkeypatch.setattr(ledger_module, "INGEST_PARALLEL_MIN", parallel_min)
+    monkeypatch.setattr(ingest_module, "INGEST_PARALLEL_MIN", parallel_min)
     monkeypatch.setattr(prepare_module, "WINDOW", 2)
     monkeypatch.setattr(prepare_module, "IN_FLIGHT", 2)
     folder = tmp_path / "in"
@@ -74,14 +74,14 @@ def test_ingest_in_worker_processes_gives_the_same_results(ledger_url: str, tmp_
     (folder / "m04.xml").write_bytes(b"<not xml")
     other = b.jw315("PAR-0000", date(2026, 5, 5), CASES[0][1], ARNHEM, ["K-BULK-1-2"])
     (folder / "m09.xml").write_bytes(other)  # another message under an identificatie already used: a conflict
-    real_expand = ledger_module._expand
+    real_expand = ingest_module._expand
 
     def expand_then_delete(path: Path) -> list[Path]:
         files = list(real_expand(path))
         files[6].unlink()  # vanishes between listing and reading
         return files
 
-    monkeypatch.setattr(ledger_module, "_expand", expand_then_delete)
+    monkeypatch.setattr(ingest_module, "_expand", expand_then_delete)
     with Ledger(ledger_url) as ledger:
         _open(ledger)
         results = ledger.ingest(folder, "received")
@@ -89,20 +89,38 @@ def test_ingest_in_worker_processes_gives_the_same_results(ledger_url: str, tmp_
                                                + ["recorded"] * 2 + ["conflict"])
         assert [Path(r.source).name for r in results] == [f"m{i:02d}.xml" for i in range(10)]
         assert ledger.counts() == {"cases": 2, "events": 0, "messages": 7, "products": 7}
-        if parallel_min == 1 and ledger._workers is not None:
-            prepared = list(ledger._workers.run([("x", folder / "m00.xml")]))
+        if parallel_min == 1 and ledger._ingester.workers is not None:
+            prepared = list(ledger._ingester.workers.run([("x", folder / "m00.xml")]))
             assert isinstance(prepared[0][1], prepare_module.Prepared) and prepared[0][1].info.bsn is None
-    monkeypatch.setattr(ledger_module, "_expand", real_expand)
+    monkeypatch.setattr(ingest_module, "_expand", real_expand)
     with Ledger(ledger_url) as ledger:  # a re-run changes nothing
         statuses = [r.status for r in ledger.ingest(folder, "received")]
         assert statuses == ["duplicate"] * 4 + ["invalid"] + ["duplicate"] * 3 + ["conflict"]
         assert ledger.counts()["messages"] == 7
 
 
-def test_a_driver_error_on_the_cursor_is_a_ledger_error(ledger_url: str) -> None:
-    from ijw_gateway.ledger.store import transaction
-    from ijw_gateway.ledger.writer import RawCursor
+def test_a_database_error_mid_batch_keeps_the_messages_before_it_and_is_a_ledger_error(
+        ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch is written again one message at a time: the one that fails is undone, the ones
+    before it stay, and the error is one LedgerError sentence."""
+    from sqlalchemy.exc import OperationalError
 
-    with Ledger(ledger_url) as ledger, pytest.raises(LedgerError, match="no_such_column"), \
-            transaction(ledger.engine, ledger.url) as conn:
-        RawCursor(conn).run("SELECT no_such_column FROM ledger_case")
+    from ijw_gateway.ledger.repository import Repository
+
+    real = Repository.insert_products
+
+    def insert_products(self: Repository, rows: list[dict[str, object]]) -> None:
+        if any(r["ref"] == "K-BULK-2-1" for r in rows):
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        real(self, rows)
+
+    monkeypatch.setattr(Repository, "insert_products", insert_products)
+    messages = [b.jw315(f"FAIL-{i}", date(2026, 5, 4), CASES[i % 2][1], ARNHEM, [f"{CASES[i % 2][0]}-1"])
+                for i in range(3)]
+    with Ledger(ledger_url) as ledger:
+        _open(ledger)
+        with pytest.raises(LedgerError, match="disk I/O error"):
+            ledger.ingest(messages, "received")
+        assert ledger.counts()["messages"] == 1
+        monkeypatch.setattr(Repository, "insert_products", real)
+        assert [r.status for r in ledger.ingest(messages, "received")] == ["duplicate", "recorded", "recorded"]

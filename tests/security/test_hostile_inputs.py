@@ -193,7 +193,7 @@ def test_ledger_ingest_records_the_valid_and_refuses_every_hostile_file(
 def test_ledger_ingest_goes_on_when_a_file_vanishes_mid_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ijw_gateway.ledger import ledger as ledger_module
+    from ijw_gateway.ledger import ingest as ledger_module
 
     monkeypatch.setenv("IJW_LEDGER_KEY", LEDGER_KEY)
     batch = tmp_path / "batch"
