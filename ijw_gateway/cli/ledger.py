@@ -178,6 +178,9 @@ def status(
     overdue: bool = typer.Option(False, "--overdue", help="Only overdue deadlines."),
     due_within: int | None = typer.Option(None, "--due-within", metavar="N",
                                           help="Only open deadlines due within N werkdagen."),
+    rule: list[str] = typer.Option([], "--rule", metavar="CODE",
+                                   help="Only the deadlines of this route step or iJw process rule (OP271, OP272, "
+                                        "OP090, OP090x4, …; repeat for several)."),
     today: str | None = typer.Option(None, "--today", metavar="DATE",
                                      help="The date to judge on, YYYY-MM-DD (default today)."),
     output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The report's format."),
@@ -188,7 +191,10 @@ def status(
     fmt = _format(output_format, ("text", "json"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     with _ledger(ctx, db, must_exist=True) as ledger:
+        wanted = _rules(rule, ledger.definitions)
         deadlines = ledger.status(case, today=day, overdue=overdue, due_within=due_within)
+    if wanted:
+        deadlines = [d for d in deadlines if d.step in wanted or d.key in wanted]
     log.info("status", today=day.isoformat(), deadlines=len(deadlines),
              overdue=sum(d.state == "overdue" for d in deadlines))
     if fmt == "json":
@@ -198,6 +204,20 @@ def status(
         _print_status(day, deadlines)
     if fail_on_overdue and any(d.state == "overdue" for d in deadlines):
         raise typer.Exit(1)
+
+
+def _rules(given: list[str], definitions: Any) -> set[str]:
+    """The ``--rule`` codes, each a route step (``4b``) or a process rule (``OP271``) the definitions know."""
+    known = {r.rule for r in definitions.rules} | {r.key for r in definitions.rules}
+    known |= {s.step for route in definitions.routes.values() for s in route.steps}
+    known |= {s.key for route in definitions.routes.values() for s in route.steps}
+    wanted = {code.strip() for code in given}
+    for code in sorted(wanted):
+        if code not in known:
+            rules = ", ".join(dict.fromkeys(r.rule for r in definitions.rules))
+            raise UsageError(f"--rule {code}: not a route step or process rule of the ledger; expected a step "
+                             f"such as 4b or one of {rules}")
+    return wanted
 
 
 def _print_status(day: date, deadlines: list[Any]) -> None:

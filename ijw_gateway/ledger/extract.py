@@ -68,6 +68,9 @@ def message_info(message: IjwModel) -> MessageInfo:
     if kind.heenbericht and hasattr(header, "IdentificatieRetour"):  # a JW325 has a BerichtIdentificatie of its own
         identificatie, retour_op, dagtekening = str(header.IdentificatieRetour), str(ident.Identificatie), None
         dagtekening = header.DagtekeningRetour
+    elif kind.heenbericht and hasattr(header, "DeclaratieIdentificatie"):  # a JW325 answers the JW323 it names
+        identificatie, dagtekening = str(ident.Identificatie), ident.Dagtekening
+        retour_op = str(header.DeclaratieIdentificatie.Identificatie)
     else:
         identificatie, retour_op, dagtekening = str(ident.Identificatie), None, ident.Dagtekening
     referenties: list[str] = []

@@ -196,7 +196,7 @@ class MessageRule(_Model):
     """An iJw bedrijfsregel on messages (see the ``rules`` header of ``routes.yaml``)."""
 
     key: str = Field(min_length=1)
-    rule: str = Field(pattern=r"^OP[0-9]{3}$")
+    rule: str = Field(pattern=r"^OP[0-9]{3}(x[0-9]+)?$")  # OP090x4: a variant of OP090 with a code of its own
     description: str = Field(min_length=1)
     trigger: tuple[MessageSpec, ...] = Field(min_length=1)
     per: Literal["message", "product"]
