@@ -35,6 +35,9 @@ class MessageInfo:
     verzoek_antwoord: str | None
     zorgdatum: date | None
     bsn: str | None = field(default=None, repr=False)
+    regie: dict[str, tuple[str | None, date | None]] = field(default_factory=dict, compare=False)
+    """ToewijzingNummer → (product code, date) of a JW301 (Ingangsdatum), JW305 (Begindatum) or JW307
+    (Einddatum); the earliest date when a message names a ToewijzingNummer twice."""
 
     @property
     def producten(self) -> tuple[str, ...]:
@@ -55,6 +58,31 @@ def _walk(node: BaseModel) -> Iterator[tuple[str, Any]]:
             for item in value:
                 if isinstance(item, BaseModel):
                     yield from _walk(item)
+
+
+_REGIE = {
+    "JW301": ("ToegewezenProducten", "ToegewezenProduct", "Ingangsdatum"),
+    "JW305": ("StartProducten", "StartProduct", "Begindatum"),
+    "JW307": ("StopProducten", "StopProduct", "Einddatum"),
+}
+"""Where a message keeps its ToewijzingNummers with their product and date."""
+
+
+def _regie(message: IjwModel, naam: str) -> dict[str, tuple[str | None, date | None]]:
+    where = _REGIE.get(naam)
+    client = getattr(message, "Client", None)
+    if where is None or client is None:
+        return {}
+    out: dict[str, tuple[str | None, date | None]] = {}
+    for item in getattr(getattr(client, where[0]), where[1]):
+        if item.ToewijzingNummer is None:
+            continue
+        nummer, day = str(item.ToewijzingNummer), getattr(item, where[2])
+        code = str(item.Product.Code) if item.Product is not None else None
+        earlier = out.get(nummer)
+        if earlier is None or (day is not None and (earlier[1] is None or day < earlier[1])):
+            out[nummer] = (code, day)
+    return out
 
 
 def message_info(message: IjwModel) -> MessageInfo:
@@ -101,4 +129,5 @@ def message_info(message: IjwModel) -> MessageInfo:
         verzoek_antwoord=verzoek_antwoord if kind.naam == "JW319" else None,
         zorgdatum=min(zorgdata) if zorgdata else None,
         bsn=str(bsn) if bsn is not None else None,
+        regie=_regie(message, kind.naam),
     )

@@ -91,7 +91,8 @@ _SQL_MESSAGE = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (berichttype, afzender, ontvanger, identificatie, retour_op) DO NOTHING RETURNING id"
 )
-_SQL_PRODUCT = "INSERT INTO ledger_message_product (message_id, ref, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+_SQL_PRODUCT = ("INSERT INTO ledger_message_product (message_id, ref, kind, product, datum) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING")
 _SQL_SEEN = ("INSERT INTO ledger_identificatie (berichttype, afzender, identificatie, content_hash, seen_at) "
              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING identificatie")
 
@@ -589,8 +590,10 @@ class Ledger:
                 raise LedgerError(f"{info.berichttype} {info.identificatie} could not be recorded; try again")
             return _duplicate(base, existing, content_hash)
         new_id = inserted[0]
-        products = [(new_id, r, "RA") for r in info.referenties]
-        products += [(new_id, n, "TN") for n in info.toewijzingnummers if n not in info.referenties]
+        regie = info.regie
+        products = [(new_id, r, "RA", *regie.get(r, (None, None))) for r in info.referenties]
+        products += [(new_id, n, "TN", *regie.get(n, (None, None)))
+                     for n in info.toewijzingnummers if n not in info.referenties]
         cur.many(_SQL_PRODUCT, products)
         if not info.heenbericht:
             self._claim(conn, info.berichttype, info.afzender, info.identificatie, prepared.claim_hash, raw=cur)
