@@ -267,19 +267,15 @@ def report(
     escalation ladder; --format html gives a self-contained page with charts.
     """
     from ijw_gateway.files import atomic_open, output_target
-    from ijw_gateway.ledger.report import build_report, render_html, render_text
-    from ijw_gateway.ledger.wachttijden import build_wachttijden, read_toewijzingen
+    from ijw_gateway.ledger.report import render_html, render_text
+    from ijw_gateway.workflows.monitor import monitor_report
 
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     if output is not None:
         output_target(output, "--output")  # a report that cannot be written is found before the work
     with _ledger(ctx, db, must_exist=True) as ledger:
-        cases = ledger.cases()
-        wachttijden = build_wachttijden(cases, read_toewijzingen(ledger, day), today=day, calendar=ledger.calendar,
-                                        definitions=ledger.definitions, zorgvorm=_zorgvorm_lookup(), weken=weken)
-        data = build_report(cases, ledger.status(today=day), today=day, calendar=ledger.calendar,
-                            definitions=ledger.definitions, wachttijden=wachttijden)
+        data = monitor_report(ledger, day, weken=weken)
     if fmt == "json":
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -292,16 +288,3 @@ def report(
         handle.write(rendered.encode("utf-8"))
     typer.echo(f"wrote the {fmt} report to {output}")
 
-
-def _zorgvorm_lookup() -> Any:
-    """The reverse lookup of a region's product code to its tussentaal zorgvorm (the catalog of contracts);
-    None when the catalog cannot be read, so every zorgvorm shows as unknown rather than the report failing."""
-    from ijw_gateway.errors import IjwError
-    from ijw_gateway.tussentaal import default_catalog
-
-    try:
-        catalog = default_catalog()
-    except IjwError as error:
-        log.warning("no zorgvorm lookup", reason=str(error))
-        return None
-    return catalog.zorgvorm_voor_productcode
