@@ -6,10 +6,12 @@ file is one sentence on stderr with the exit code of ``cli.exit_code``, and writ
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ijw_gateway as ijw
 from ijw_gateway.cli import main
@@ -226,3 +228,30 @@ def test_an_invalid_toewijzing_raises_a_message_error_with_its_findings(tmp_path
     with pytest.raises(ijw.MessageError) as raised:
         ijw.start(_invalid_jw301(tmp_path), begindatum=date(2026, 5, 4), today=date(2026, 5, 6))
     assert [f.rule for f in raised.value.findings if f.severity == "error"] == ["CS003"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(begin=st.dates(date(2026, 4, 1), date(2026, 11, 30)), after=st.integers(0, 60),
+       reden=st.sampled_from(list(REDEN_BEEINDIGING)))
+def test_any_start_and_stop_within_the_toewijzing_is_valid_and_any_outside_is_refused(
+    begin: date, after: int, reden: str
+) -> None:
+    """The example assigns 202600001 from 2026-04-27 to 2026-10-26; the Dagtekening is 2026-12-01."""
+    today = date(2026, 12, 1)
+    inside = date(2026, 4, 27) <= begin <= date(2026, 10, 26)
+    if not inside:
+        outside = r"^--begindatum .*: lies (before the Ingangsdatum|after the Einddatum)"
+        with pytest.raises(ijw.UsageError, match=outside):
+            ijw.start(EXAMPLE, begindatum=begin, today=today)
+        return
+    started = ijw.start(EXAMPLE, begindatum=begin, today=today)
+    assert started.message.valid and ijw.validate(started.data, today=today).valid
+    end = begin + timedelta(days=after)
+    if end > date(2026, 10, 26):
+        with pytest.raises(ijw.UsageError, match=r"^--einddatum .*: lies after the Einddatum 2026-10-26"):
+            ijw.stop(EXAMPLE, begindatum=begin, einddatum=end, reden=reden, today=today)
+        return
+    stopped = ijw.stop(EXAMPLE, begindatum=begin, einddatum=end, reden=reden, today=today)
+    assert ijw.validate(stopped.data, today=today).valid
+    (product,) = ijw.parse(stopped.data).Client.StopProducten.StopProduct
+    assert (product.Begindatum, product.Einddatum, product.RedenBeeindiging) == (begin, end, reden)
