@@ -35,9 +35,10 @@ class MessageInfo:
     verzoek_antwoord: str | None
     zorgdatum: date | None
     bsn: str | None = field(default=None, repr=False)
-    regie: dict[str, tuple[str | None, date | None]] = field(default_factory=dict, compare=False)
-    """ToewijzingNummer → (product code, date) of a JW301 (Ingangsdatum), JW305 (Begindatum) or JW307
-    (Einddatum); the earliest date when a message names a ToewijzingNummer twice."""
+    regie: dict[str, tuple[str | None, date | None, date | None]] = field(default_factory=dict, compare=False)
+    """ToewijzingNummer → (product code, date, Einddatum) of a JW301 (Ingangsdatum and Einddatum), a JW305
+    (Begindatum) or a JW307 (Einddatum); the earliest date when a message names a ToewijzingNummer twice.
+    A line that removes an earlier one (StatusAanlevering 3) is no start or stop."""
 
     @property
     def producten(self) -> tuple[str, ...]:
@@ -68,20 +69,24 @@ _REGIE = {
 """Where a message keeps its ToewijzingNummers with their product and date."""
 
 
-def _regie(message: IjwModel, naam: str) -> dict[str, tuple[str | None, date | None]]:
+_VERWIJDEREN = "3"
+
+
+def _regie(message: IjwModel, naam: str) -> dict[str, tuple[str | None, date | None, date | None]]:
     where = _REGIE.get(naam)
     client = getattr(message, "Client", None)
     if where is None or client is None:
         return {}
-    out: dict[str, tuple[str | None, date | None]] = {}
+    out: dict[str, tuple[str | None, date | None, date | None]] = {}
     for item in getattr(getattr(client, where[0]), where[1]):
-        if item.ToewijzingNummer is None:
+        if item.ToewijzingNummer is None or str(getattr(item, "StatusAanlevering", "")) == _VERWIJDEREN:
             continue
         nummer, day = str(item.ToewijzingNummer), getattr(item, where[2])
         code = str(item.Product.Code) if item.Product is not None else None
+        einde = item.Einddatum if naam == "JW301" else None
         earlier = out.get(nummer)
         if earlier is None or (day is not None and (earlier[1] is None or day < earlier[1])):
-            out[nummer] = (code, day)
+            out[nummer] = (code, day, einde)
     return out
 
 

@@ -91,8 +91,9 @@ _SQL_MESSAGE = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (berichttype, afzender, ontvanger, identificatie, retour_op) DO NOTHING RETURNING id"
 )
-_SQL_PRODUCT = ("INSERT INTO ledger_message_product (message_id, ref, kind, product, datum) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING")
+_SQL_PRODUCT = ("INSERT INTO ledger_message_product (message_id, ref, kind, product, datum, einddatum) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+_NO_REGIE = (None, None, None)
 _SQL_SEEN = ("INSERT INTO ledger_identificatie (berichttype, afzender, identificatie, content_hash, seen_at) "
              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING identificatie")
 
@@ -591,8 +592,8 @@ class Ledger:
             return _duplicate(base, existing, content_hash)
         new_id = inserted[0]
         regie = info.regie
-        products = [(new_id, r, "RA", *regie.get(r, (None, None))) for r in info.referenties]
-        products += [(new_id, n, "TN", *regie.get(n, (None, None)))
+        products = [(new_id, r, "RA", *regie.get(r, _NO_REGIE)) for r in info.referenties]
+        products += [(new_id, n, "TN", *regie.get(n, _NO_REGIE))
                      for n in info.toewijzingnummers if n not in info.referenties]
         cur.many(_SQL_PRODUCT, products)
         if not info.heenbericht:
@@ -834,14 +835,17 @@ class Ledger:
             for r in conn.execute(select(_EVENT).where(where_case(_EVENT.c.case_id)).order_by(_EVENT.c.id)):
                 events.setdefault(r.case_id, []).append(Event(name=r.name, at=r.at))
             products: dict[int, list[str]] = {}
+            einden: dict[int, list[tuple[str, date]]] = {}
             query = (
-                select(_PRODUCT.c.message_id, _PRODUCT.c.ref, _PRODUCT.c.kind)
+                select(_PRODUCT.c.message_id, _PRODUCT.c.ref, _PRODUCT.c.kind, _PRODUCT.c.einddatum)
                 .join(_MESSAGE, _PRODUCT.c.message_id == _MESSAGE.c.id)
                 .where(where_case(_MESSAGE.c.case_id))
                 .order_by(_PRODUCT.c.message_id, _PRODUCT.c.kind, _PRODUCT.c.ref)
             )
             for r in conn.execute(query):
                 products.setdefault(r.message_id, []).append(r.ref)
+                if r.einddatum is not None:
+                    einden.setdefault(r.message_id, []).append((r.ref, r.einddatum))
             messages: dict[str, list[MessageFact]] = {}
             for r in conn.execute(select(_MESSAGE).where(where_case(_MESSAGE.c.case_id)).order_by(_MESSAGE.c.id)):
                 messages.setdefault(r.case_id, []).append(
@@ -854,6 +858,7 @@ class Ledger:
                         verzoek_antwoord=r.verzoek_antwoord,
                         producten=tuple(products.get(r.id, ())),
                         zorgdatum=r.zorgdatum,
+                        einden=tuple(einden.get(r.id, ())),
                     )
                 )
         return [

@@ -18,7 +18,7 @@ import pytest
 
 import ijw_gateway as ijw
 from ijw_gateway.cli import main
-from ijw_gateway.ledger import CaseFacts, MessageFact, compute_deadlines
+from ijw_gateway.ledger import CaseFacts, Ledger, MessageFact, compute_all, compute_deadlines
 from ijw_gateway.ledger.extract import message_info
 
 D = date
@@ -93,6 +93,29 @@ def test_a_start_or_stop_message_is_on_time_up_to_the_fifth_working_day(
     assert deadlines(late, late_day, key) == [(due, late_day, "late")]
 
 
+def test_a_missing_stop_is_due_five_working_days_after_the_toewijzing_ended() -> None:
+    """OP272 live: care started (JW305) on a toewijzing that ended Fri 27 March; 3 April Goede Vrijdag and
+    6 April Tweede Paasdag closed → due Tue 7 April (30, 31, 1, 2, 7)."""
+    toewijzing = msg("JW301", D(2026, 3, 2), producten=("7",), einden=(("7", D(2026, 3, 27)),))
+    started = [toewijzing, msg("JW305", D(2026, 3, 6), zorgdatum=D(2026, 3, 5), producten=("7",))]
+    assert deadlines(started, D(2026, 3, 26), "OP272-einde") == []  # the toewijzing still runs
+    assert deadlines(started, D(2026, 4, 7), "OP272-einde") == [(D(2026, 4, 7), None, "open")]
+    assert deadlines(started, D(2026, 4, 8), "OP272-einde") == [(D(2026, 4, 7), None, "overdue")]
+    stopped = [*started, msg("JW307", D(2026, 4, 8), zorgdatum=D(2026, 3, 27), producten=("7",))]
+    assert deadlines(stopped, D(2026, 4, 8), "OP272-einde") == []  # the stop came: judged from its own end
+    assert deadlines(stopped, D(2026, 4, 8), "OP272") == [(D(2026, 4, 7), D(2026, 4, 8), "late")]
+    extended = [*started, msg("JW301", D(2026, 3, 20), producten=("7",), einden=(("7", D(2026, 6, 30)),))]
+    assert deadlines(extended, D(2026, 4, 8), "OP272-einde") == []
+    never_started = [toewijzing]
+    assert deadlines(never_started, D(2026, 4, 8), "OP272-einde") == []
+    # a temporary stop and a restart: the restart's term, once
+    restarted = [*started, msg("JW307", D(2026, 3, 10), zorgdatum=D(2026, 3, 9), producten=("7",)),
+                 msg("JW305", D(2026, 3, 16), zorgdatum=D(2026, 3, 16), producten=("7",))]
+    assert deadlines(restarted, D(2026, 4, 8), "OP272-einde") == [(D(2026, 4, 7), None, "overdue")]
+    other = [toewijzing, msg("JW305", D(2026, 3, 6), zorgdatum=D(2026, 3, 5), producten=("8",))]
+    assert deadlines(other, D(2026, 4, 8), "OP272-einde") == []  # another toewijzing's start
+
+
 def test_a_jw325_answers_the_jw323_its_declaratie_identificatie_names() -> None:
     model = ijw.parse((ROOT / "examples" / "berichten" / "jw325-declaratie-antwoord.xml").read_bytes())
     info = message_info(model)
@@ -137,6 +160,14 @@ def test_start_stop_and_their_retour_are_judged_live_on_the_ledger(
                              "--reden", "31", "--today", "2026-04-08", "--out", str(provider),
                              "--ledger", ledger_url], capsys)
     assert code == 0, err
+    # Before the stop came (--today 7 April) the toewijzing (until Sun 29 March) has ended without one:
+    # OP272 live from its Einddatum, due Tue 7 April (30, 31, 1, 2, 7); the ledger's two read paths agree.
+    [einde] = status(ledger_url, "2026-04-07", "OP272", capsys=capsys)
+    assert (einde["key"], einde["start"], einde["due"], einde["state"]) == ("OP272-einde", "2026-03-29",
+                                                                          "2026-04-07", "open")
+    with Ledger(ledger_url) as ledger:
+        for day in (date(2026, 4, 7), date(2026, 4, 8), date(2026, 4, 20)):
+            assert ledger.status(today=day) == compute_all(ledger.facts(), today=day)
     (start_file,) = provider.glob("JW305-*.xml")
     start_id = ijw.parse(start_file.read_bytes()).Header.BerichtIdentificatie.Identificatie
     assert [(d["key"], d["start"], d["due"], d["done"], d["state"])
