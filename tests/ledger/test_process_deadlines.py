@@ -20,6 +20,7 @@ import ijw_gateway as ijw
 from ijw_gateway.cli import main
 from ijw_gateway.ledger import CaseFacts, Ledger, MessageFact, compute_all, compute_deadlines
 from ijw_gateway.ledger.extract import message_info
+from tests.ledger import builders as b
 
 D = date
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,3 +201,22 @@ def test_an_unknown_rule_is_one_sentence(ledger_url: str, tmp_path: Path, capsys
     code, stdout, err = run(["ledger", "status", "--db", ledger_url, "--rule", "OP999"], capsys)
     assert code == 2 and stdout == ""
     assert err.startswith("ijw: --rule OP999: not a route step or process rule of the ledger") and err.count("\n") == 1
+
+
+def test_the_declaration_answer_term_is_live_on_the_ledger(ledger_url: str) -> None:
+    """OP090x4 from real messages: the example JW323 (Wed 6 May) names toewijzing 202600118 of the case;
+    ten werkdagen (14 May Hemelvaartsdag closed) → due Thu 21 May; the example JW325 of 13 May answers it."""
+    examples = ROOT / "examples" / "berichten"
+    with Ledger(ledger_url) as ledger:
+        ledger.open(b.bepaling("K-DEC", "301", "0202", "999900018"), at=D(2026, 4, 1))
+        assert ledger.ingest(b.jw301("T1", D(2026, 4, 20), "999900018", "0202", 202600118), "sent")[0].ok
+        assert [r.case for r in ledger.ingest(examples / "jw323-declaratie.xml", "received")] == ["K-DEC"]
+
+        def op(day: date) -> list[tuple[date, date | None, str]]:
+            return [(d.due, d.done, d.state) for d in ledger.status(today=day) if d.key == "OP090x4"]
+
+        assert op(D(2026, 5, 21)) == [(D(2026, 5, 21), None, "open")]
+        assert op(D(2026, 5, 22)) == [(D(2026, 5, 21), None, "overdue")]
+        assert [r.case for r in ledger.ingest(examples / "jw325-declaratie-antwoord.xml", "sent")] == ["K-DEC"]
+        assert op(D(2026, 5, 22)) == [(D(2026, 5, 21), D(2026, 5, 13), "met")]
+        assert ledger.status(today=D(2026, 5, 22)) == compute_all(ledger.facts(), today=D(2026, 5, 22))
