@@ -71,7 +71,7 @@ class Regiebericht:
 
     @property
     def filename(self) -> str:
-        """``JW305-<Identificatie>.xml``: the same options give the same message under the same name."""
+        """``JW305-<Identificatie>.xml``: the same options (and day) give the same message under the same name."""
         return f"{self.bericht}-{self.model.Header.BerichtIdentificatie.Identificatie}.xml"  # type: ignore[attr-defined]
 
 
@@ -196,8 +196,10 @@ def _client(model: jw301.JW301, producten_field: str, producten: Any, module: An
 
 def _header(model: jw301.JW301, module: Any, soort: Soort, today: date, *parts: object) -> Any:
     header = model.Header
+    # Derived from everything the message says (the day too): a re-run writes the same message again, and
+    # a message of another day or content never shares its Identificatie (TR056).
     ident = identificatie(soort, header.Ontvanger, header.Afzender, header.BerichtIdentificatie.Identificatie,
-                          *parts)
+                          today, *parts)
     return module.Header(Afzender=header.Ontvanger, Ontvanger=header.Afzender,
                          BerichtIdentificatie=CDT_BerichtIdentificatie(Identificatie=ident, Dagtekening=today))
 

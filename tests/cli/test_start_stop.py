@@ -255,3 +255,13 @@ def test_any_start_and_stop_within_the_toewijzing_is_valid_and_any_outside_is_re
     assert ijw.validate(stopped.data, today=today).valid
     (product,) = ijw.parse(stopped.data).Client.StopProducten.StopProduct
     assert (product.Begindatum, product.Einddatum, product.RedenBeeindiging) == (begin, end, reden)
+
+
+def test_another_day_is_another_message_with_its_own_identificatie() -> None:
+    """TR056: an Identificatie is never used again for a message with other content."""
+    one = ijw.start(EXAMPLE, begindatum=date(2026, 5, 4), today=date(2026, 5, 6))
+    again = ijw.start(EXAMPLE, begindatum=date(2026, 5, 4), today=date(2026, 5, 6))
+    later = ijw.start(EXAMPLE, begindatum=date(2026, 5, 4), today=date(2026, 5, 7))
+    other = ijw.start(EXAMPLE, begindatum=date(2026, 5, 5), today=date(2026, 5, 6))
+    assert one.data == again.data and one.filename == again.filename
+    assert len({one.filename, later.filename, other.filename}) == 3
