@@ -20,6 +20,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "MessageReport": ("ijw_gateway.validation.findings", "MessageReport"),
     "Bepaling": ("ijw_gateway.tussentaal", "Bepaling"),
     "build": ("ijw_gateway.workflows.build", "build"),
+    "start": ("ijw_gateway.workflows.provider", "start"),
+    "stop": ("ijw_gateway.workflows.provider", "stop"),
     "Ledger": ("ijw_gateway.ledger", "Ledger"),
     **{name: ("ijw_gateway.errors", name) for name in _ERRORS},
     **{name: (f"ijw_gateway.messages.{name.lower()}", name) for name in _MESSAGES},
@@ -70,6 +72,7 @@ if TYPE_CHECKING:
     from ijw_gateway.tussentaal import Bepaling
     from ijw_gateway.validation.findings import Finding, MessageReport
     from ijw_gateway.workflows.build import build
+    from ijw_gateway.workflows.provider import start, stop
 
 __all__ = [
     "JW301",
@@ -101,6 +104,8 @@ __all__ = [
     "__version__",
     "build",
     "parse",
+    "start",
+    "stop",
     "to_xml",
     "validate",
 ]

@@ -251,8 +251,8 @@ def run_demo(directory: Path | None = None, scenario: Path | None = None, today:
 
 def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[Answered], list[Any], dict[str, int]]:
     from ijw_gateway.ledger.ledger import Ledger
-    from ijw_gateway.ledger.report import build_report, render_html
-    from ijw_gateway.workflows.cases import report_names
+    from ijw_gateway.ledger.report import render_html
+    from ijw_gateway.workflows.monitor import monitor_report
 
     berichten = stage / "berichten"
     berichten.mkdir()
@@ -272,7 +272,7 @@ def _play(story: Scenario, stage: Path, today: date) -> tuple[list[Built], list[
             answered += _answer_all([received.bericht], received.antwoord, ledger, berichten)
         deadlines = ledger.status(today=today)
         counts = ledger.counts()
-        report = build_report(ledger.cases(), deadlines, today=today, calendar=ledger.calendar, **report_names())
+        report = monitor_report(ledger, today)
     write_bytes_atomic(stage / "report.html", render_html(report).encode("utf-8"))
     return built, answered, deadlines, counts
 

@@ -97,6 +97,8 @@ COMMANDS = {
     "ledger": "ledger",
     "productcodes": "productcodes",
     "demo": "demo",
+    "start": "provider",
+    "stop": "provider",
 }
 """Command name → the module under ``ijw_gateway.cli`` that registers it on :data:`app`."""
 

@@ -180,6 +180,9 @@ def status(
     overdue: bool = typer.Option(False, "--overdue", help="Only overdue deadlines."),
     due_within: int | None = typer.Option(None, "--due-within", metavar="N",
                                           help="Only open deadlines due within N werkdagen."),
+    rule: list[str] = typer.Option([], "--rule", metavar="CODE",
+                                   help="Only the deadlines of this route step or iJw process rule (OP271, OP272, "
+                                        "OP090, OP090x4, …; repeat for several)."),
     today: str | None = typer.Option(None, "--today", metavar="DATE",
                                      help="The date to judge on, YYYY-MM-DD (default today)."),
     output_format: str = typer.Option("text", "--format", metavar="[text|json]", help="The report's format."),
@@ -190,7 +193,10 @@ def status(
     fmt = _format(output_format, ("text", "json"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     with _ledger(ctx, db, must_exist=True) as ledger:
+        wanted = _rules(rule, ledger.definitions)
         deadlines = ledger.status(case, today=day, overdue=overdue, due_within=due_within)
+    if wanted:
+        deadlines = [d for d in deadlines if d.step in wanted or d.key in wanted]
     log.info("status", today=day.isoformat(), deadlines=len(deadlines),
              overdue=sum(d.state == "overdue" for d in deadlines))
     if fmt == "json":
@@ -200,6 +206,20 @@ def status(
         _print_status(day, deadlines)
     if fail_on_overdue and any(d.state == "overdue" for d in deadlines):
         raise typer.Exit(1)
+
+
+def _rules(given: list[str], definitions: Any) -> set[str]:
+    """The ``--rule`` codes, each a route step (``4b``) or a process rule (``OP271``) the definitions know."""
+    known = {r.rule for r in definitions.rules} | {r.key for r in definitions.rules}
+    known |= {s.step for route in definitions.routes.values() for s in route.steps}
+    known |= {s.key for route in definitions.routes.values() for s in route.steps}
+    wanted = {code.strip() for code in given}
+    for code in sorted(wanted):
+        if code not in known:
+            rules = ", ".join(dict.fromkeys(r.rule for r in definitions.rules))
+            raise UsageError(f"--rule {code}: not a route step or process rule of the ledger; expected a step "
+                             f"such as 4b or one of {rules}")
+    return wanted
 
 
 def _print_status(day: date, deadlines: list[Any]) -> None:
@@ -238,6 +258,9 @@ def report(
     ),
     today: str | None = typer.Option(None, "--today", metavar="DATE",
                                      help="The date to judge on, YYYY-MM-DD (default today)."),
+    weken: int = typer.Option(6, "--niet-gestart-weken", metavar="N",
+                              help="List a toewijzing without a start after N weeks as 'zorg niet gestart', and "
+                                   "count care started within N weeks as within the term (default 6)."),
     db: str | None = _db_option(),
 ) -> None:
     """The monitor report: per region, municipality and GI the cases, steps on time and overdue cases.
@@ -246,16 +269,15 @@ def report(
     escalation ladder; --format html gives a self-contained page with charts.
     """
     from ijw_gateway.files import atomic_open, output_target
-    from ijw_gateway.ledger.report import build_report, render_html, render_text
-    from ijw_gateway.workflows.cases import report_names
+    from ijw_gateway.ledger.report import render_html, render_text
+    from ijw_gateway.workflows.monitor import monitor_report
 
     fmt = _format(output_format, ("text", "json", "html"))
     day = parse_date(today, "--today") or datetime.now(AMSTERDAM).date()
     if output is not None:
         output_target(output, "--output")  # a report that cannot be written is found before the work
     with _ledger(ctx, db, must_exist=True) as ledger:
-        data = build_report(ledger.cases(), ledger.status(today=day), today=day, calendar=ledger.calendar,
-                            definitions=ledger.definitions, **report_names())
+        data = monitor_report(ledger, day, weken=weken)
     if fmt == "json":
         rendered = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
@@ -267,3 +289,4 @@ def report(
     with atomic_open(output, option="--output") as handle:  # whole or not at all
         handle.write(rendered.encode("utf-8"))
     typer.echo(f"wrote the {fmt} report to {output}")
+

@@ -77,6 +77,7 @@ class _Msg:
     __slots__ = (
         "berichttype",
         "day",
+        "einden",
         "identificatie",
         "producten",
         "pset",
@@ -86,7 +87,8 @@ class _Msg:
     )
 
     def __init__(self, berichttype: str, day: date, identificatie: str | None, retour_op: str | None,
-                 verzoek_antwoord: str | None, producten: tuple[str, ...], zorgdatum: date | None) -> None:
+                 verzoek_antwoord: str | None, producten: tuple[str, ...], zorgdatum: date | None,
+                 einden: dict[str, date] | None = None) -> None:
         self.berichttype = berichttype
         self.day = day
         self.identificatie = identificatie
@@ -95,6 +97,7 @@ class _Msg:
         self.producten = producten
         self.pset = frozenset(producten) if producten else _NO_PRODUCTS
         self.zorgdatum = zorgdatum
+        self.einden = einden  # of a JW301: ToewijzingNummer → the toewijzing's Einddatum
 
     def concerns(self, other: _Msg) -> bool:
         return not self.pset or not other.pset or not self.pset.isdisjoint(other.pset)
@@ -143,7 +146,8 @@ class _Case:
     @classmethod
     def from_facts(cls, facts: CaseFacts, today: date) -> _Case:
         messages = [
-            _Msg(m.berichttype, m.day, m.identificatie, m.retour_op, m.verzoek_antwoord, m.producten, m.zorgdatum)
+            _Msg(m.berichttype, m.day, m.identificatie, m.retour_op, m.verzoek_antwoord, m.producten, m.zorgdatum,
+                 dict(m.einden) if m.einden else None)
             for m in facts.messages
         ]
         return cls(facts.case, facts.route, facts.opened, [(e.name, e.day) for e in facts.events], messages, today)
@@ -372,7 +376,7 @@ def _subject(trigger: _Msg, product: str | None, request: _Msg | None) -> str:
 
 
 def _rule_deadlines(
-    case: _Case, rule_plan: _RulePlan, definitions: Definitions, calendar: WorkingDayCalendar
+    case: _Case, rule_plan: _RulePlan, definitions: Definitions, calendar: WorkingDayCalendar, today: date
 ) -> list[tuple[date, date, date | None, tuple[_Msg, str | None, _Msg | None]]]:
     """(start, due, done, (trigger, product, request)) for every trigger (product) of one rule;
     :func:`_subject` makes the subject text of the last item."""
@@ -420,6 +424,11 @@ def _rule_deadlines(
                 ]
                 if earlier and earlier[-1] > start:
                     start = earlier[-1]
+            elif rule.start == "toewijzing_einde":
+                found = _toewijzing_einde(trigger, product, messages, answer_types, today)
+                if found is None:
+                    continue
+                start = found
             due = rule.term.due(start, calendar)
             done: date | None
             if rule.done_by == "self":
@@ -444,6 +453,29 @@ def _rule_deadlines(
                 continue
             out.append((start, due, done, (trigger, product, request)))
     return out
+
+
+def _toewijzing_einde(trigger: _Msg, product: str | None, messages: list[_Msg], stops: frozenset[str],
+                      today: date) -> date | None:
+    """The Einddatum of the toewijzing ``product`` of a start ``trigger``, when a stop message is due from it
+    (OP272 while no JW307 came): the start is the product's latest, the toewijzing (as its latest JW301 on or
+    before the day judged says) has ended by ``today``, and no stop about it came on or after the start (a
+    stop that came is judged from the end of care it reports). None otherwise."""
+    if product is None:
+        return None
+    einde: date | None = None
+    for m in messages:  # in day order: the latest JW301 and start win
+        if m is trigger or m.day < trigger.day:
+            if m.einden and product in m.einden:
+                einde = m.einden[product]
+            continue
+        if m.berichttype == trigger.berichttype and product in m.pset:
+            return None  # a later start of the same toewijzing has its own term
+        if m.berichttype in stops and product in m.pset:
+            return None
+        if m.einden and product in m.einden:
+            einde = m.einden[product]
+    return einde if einde is not None and einde <= today else None
 
 
 def _take_retour(trigger: _Msg, retour_type: str, messages: list[_Msg], taken: set[int]) -> date | None:
@@ -497,7 +529,7 @@ def _case_rows(case: _Case, today: date, cal: WorkingDayCalendar, defs: Definiti
     for rule_plan in plan.rules:
         if rule_plan.trigger_types.isdisjoint(message_days):
             continue
-        for start, due, done, about in _rule_deadlines(case, rule_plan, defs, cal):
+        for start, due, done, about in _rule_deadlines(case, rule_plan, defs, cal, today):
             state = deadline_state(due, done, today)
             if keep is None or keep(due, done, state):
                 subject = _subject(*about)

@@ -35,6 +35,10 @@ class MessageInfo:
     verzoek_antwoord: str | None
     zorgdatum: date | None
     bsn: str | None = field(default=None, repr=False)
+    regie: dict[str, tuple[str | None, date | None, date | None]] = field(default_factory=dict, compare=False)
+    """ToewijzingNummer → (product code, date, Einddatum) of a JW301 (Ingangsdatum and Einddatum), a JW305
+    (Begindatum) or a JW307 (Einddatum); the earliest date when a message names a ToewijzingNummer twice.
+    A line that removes an earlier one (StatusAanlevering 3) is no start or stop."""
 
     @property
     def producten(self) -> tuple[str, ...]:
@@ -57,6 +61,35 @@ def _walk(node: BaseModel) -> Iterator[tuple[str, Any]]:
                     yield from _walk(item)
 
 
+_REGIE = {
+    "JW301": ("ToegewezenProducten", "ToegewezenProduct", "Ingangsdatum"),
+    "JW305": ("StartProducten", "StartProduct", "Begindatum"),
+    "JW307": ("StopProducten", "StopProduct", "Einddatum"),
+}
+"""Where a message keeps its ToewijzingNummers with their product and date."""
+
+
+_VERWIJDEREN = "3"
+
+
+def _regie(message: IjwModel, naam: str) -> dict[str, tuple[str | None, date | None, date | None]]:
+    where = _REGIE.get(naam)
+    client = getattr(message, "Client", None)
+    if where is None or client is None:
+        return {}
+    out: dict[str, tuple[str | None, date | None, date | None]] = {}
+    for item in getattr(getattr(client, where[0]), where[1]):
+        if item.ToewijzingNummer is None or str(getattr(item, "StatusAanlevering", "")) == _VERWIJDEREN:
+            continue
+        nummer, day = str(item.ToewijzingNummer), getattr(item, where[2])
+        code = str(item.Product.Code) if item.Product is not None else None
+        einde = item.Einddatum if naam == "JW301" else None
+        earlier = out.get(nummer)
+        if earlier is None or (day is not None and (earlier[1] is None or day < earlier[1])):
+            out[nummer] = (code, day, einde)
+    return out
+
+
 def message_info(message: IjwModel) -> MessageInfo:
     """Read the ledger fields of a parsed message (JW301, JW302, JW315, JW319, …)."""
     try:
@@ -68,6 +101,9 @@ def message_info(message: IjwModel) -> MessageInfo:
     if kind.heenbericht and hasattr(header, "IdentificatieRetour"):  # a JW325 has a BerichtIdentificatie of its own
         identificatie, retour_op, dagtekening = str(header.IdentificatieRetour), str(ident.Identificatie), None
         dagtekening = header.DagtekeningRetour
+    elif kind.heenbericht and hasattr(header, "DeclaratieIdentificatie"):  # a JW325 answers the JW323 it names
+        identificatie, dagtekening = str(ident.Identificatie), ident.Dagtekening
+        retour_op = str(header.DeclaratieIdentificatie.Identificatie)
     else:
         identificatie, retour_op, dagtekening = str(ident.Identificatie), None, ident.Dagtekening
     referenties: list[str] = []
@@ -98,4 +134,5 @@ def message_info(message: IjwModel) -> MessageInfo:
         verzoek_antwoord=verzoek_antwoord if kind.naam == "JW319" else None,
         zorgdatum=min(zorgdata) if zorgdata else None,
         bsn=str(bsn) if bsn is not None else None,
+        regie=_regie(message, kind.naam),
     )

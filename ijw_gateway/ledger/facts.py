@@ -108,6 +108,9 @@ class MessageFact(_Fact):
     verzoek_antwoord: Literal["1", "2"] | None = None
     producten: tuple[str, ...] = ()
     zorgdatum: date | None = None
+    einden: tuple[tuple[str, date], ...] = ()
+    """Of a JW301: (ToewijzingNummer, Einddatum) of each toewijzing that has an Einddatum (OP272: a stop
+    message is due at the latest five werkdagen after it, when care started and no JW307 came)."""
 
     @field_validator("berichttype", mode="before")
     @classmethod

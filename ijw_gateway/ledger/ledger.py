@@ -305,8 +305,11 @@ class Ledger:
         for r in event_rows:
             events.setdefault(r.case_id, []).append(Event(name=r.name, at=r.at))
         products: dict[int, list[str]] = {}
+        einden: dict[int, list[tuple[str, date]]] = {}
         for r in product_rows:
             products.setdefault(r.message_id, []).append(r.ref)
+            if r.einddatum is not None:
+                einden.setdefault(r.message_id, []).append((r.ref, r.einddatum))
         messages: dict[str, list[MessageFact]] = {}
         for r in message_rows:
             messages.setdefault(r.case_id, []).append(
@@ -319,6 +322,7 @@ class Ledger:
                     verzoek_antwoord=r.verzoek_antwoord,
                     producten=tuple(products.get(r.id, ())),
                     zorgdatum=r.zorgdatum,
+                    einden=tuple(einden.get(r.id, ())),
                 )
             )
         return [

@@ -130,11 +130,14 @@ def load_cases(reader: _Reader, *, today: date, case: str | None = None,
         for days in by_name.values():
             days.sort()
     products: dict[int, list[str]] = {}
-    product_sql = "SELECT p.message_id, p.ref FROM ledger_message_product p"
+    einden: dict[int, dict[str, date]] = {}
+    product_sql = "SELECT p.message_id, p.ref, p.einddatum FROM ledger_message_product p"
     if where:
         product_sql += " JOIN ledger_message m ON m.id = p.message_id" + where.replace("case_id", "m.case_id")
-    for message_id, ref in reader.rows(product_sql + " ORDER BY p.message_id, p.kind, p.ref", params):
+    for message_id, ref, einddatum in reader.rows(product_sql + " ORDER BY p.message_id, p.kind, p.ref", params):
         products.setdefault(message_id, []).append(ref)
+        if einddatum is not None:
+            einden.setdefault(message_id, {})[ref] = _day(einddatum)
     messages: dict[str, list[_Msg]] = {}
     none: tuple[str, ...] = ()
     for message_id, case_id, berichttype, at, identificatie, retour_op, antwoord, zorgdatum in reader.rows(
@@ -148,7 +151,7 @@ def load_cases(reader: _Reader, *, today: date, case: str | None = None,
         refs = products.get(message_id)
         messages.setdefault(case_id, []).append(
             _Msg(berichttype, day, identificatie, retour_op or None, antwoord, tuple(refs) if refs else none,
-                 _day(zorgdatum) if zorgdatum is not None else None)
+                 _day(zorgdatum) if zorgdatum is not None else None, einden.get(message_id))
         )
     cases = reader.rows(f"SELECT id, route, opened_at FROM ledger_case{on_case} ORDER BY id", params)
     return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ijw_gateway.errors import LedgerError, UsageError
@@ -257,8 +257,8 @@ def _write(
     claims: dict[SeenKey, str] = {}
     for new_id, (_, item, _, target) in zip(real, planned, strict=True):
         info = item.prepared.info
-        products += [{"message_id": new_id, "ref": r, "kind": "RA"} for r in info.referenties]
-        products += [{"message_id": new_id, "ref": n, "kind": "TN"} for n in info.toewijzingnummers
+        products += [_product(new_id, r, "RA", info.regie) for r in info.referenties]
+        products += [_product(new_id, n, "TN", info.regie) for n in info.toewijzingnummers
                      if n not in info.referenties]
         if target is not None and target.id < 0:
             answers.append((new_id, real[-target.id - 1]))
@@ -271,3 +271,11 @@ def _write(
         repo.insert_seen([{"berichttype": k.berichttype, "afzender": k.afzender, "identificatie": k.identificatie,
                            "content_hash": h, "seen_at": stamp} for k, h in claims.items() if k not in seen])
         repo.fill_seen([(k, h) for k, h in claims.items() if k in seen and seen[k][0] == ""])
+
+
+def _product(message_id: int, ref: str, kind: str,
+             regie: dict[str, tuple[str | None, date | None, date | None]]) -> dict[str, Any]:
+    """One product row: the reference, and of a ToewijzingNummer its product code, date and einddatum."""
+    product, datum, einddatum = regie.get(ref, (None, None, None))
+    return {"message_id": message_id, "ref": ref, "kind": kind, "product": product, "datum": datum,
+            "einddatum": einddatum}

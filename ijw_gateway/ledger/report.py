@@ -133,6 +133,7 @@ def build_report(
     definitions: Definitions | None = None,
     gemeente_namen: Mapping[str, str] | None = None,
     gi_namen: Mapping[str, str] | None = None,
+    wachttijden: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report as a JSON-ready mapping; ``gemeente_namen`` (CBS code → name) and ``gi_namen``
     (GI code → name) name them where the report shows a code (the ledger keeps codes only).
@@ -143,7 +144,8 @@ def build_report(
     ``median_werkdagen``; ``groups`` per region, municipality and GI with ``cases``,
     ``steps_done``, ``on_time``, ``median_werkdagen`` (per step), ``overdue_cases`` and
     ``per_step``; ``overdue`` every open overdue deadline, longest overdue first, with the
-    next step of the escalation ladder.
+    next step of the escalation ladder; ``wachttijden`` the waiting-time monitor
+    (:func:`~ijw_gateway.ledger.wachttijden.build_wachttijden`), when given.
     """
     defs = definitions or load_definitions()
     case_list = list(cases)
@@ -239,9 +241,12 @@ def build_report(
     routes = {route_id: route.name for route_id, route in sorted(defs.routes.items())}
     opened = [local_date(c.opened_at) for c in case_list if getattr(c, "opened_at", None) is not None]
     period = {"from": min(opened).isoformat() if opened else None, "to": today.isoformat()}
-    return {"today": today.isoformat(), "period": period, "summary": summary, "routes": routes, "steps": steps,
-            "groups": groups, "overdue": overdue,
-            "glossary": glossary(defs, (str(c.gi) for c in case_list if getattr(c, "gi", None)), gi_namen)}
+    report = {"today": today.isoformat(), "period": period, "summary": summary, "routes": routes, "steps": steps,
+              "groups": groups, "overdue": overdue,
+              "glossary": glossary(defs, (str(c.gi) for c in case_list if getattr(c, "gi", None)), gi_namen)}
+    if wachttijden is not None:
+        report["wachttijden"] = wachttijden
+    return report
 
 
 # --------------------------------------------------------------------------- formatting
@@ -321,9 +326,47 @@ def render_text(report: dict[str, Any]) -> str:
             lines.append(f"    note: {note}")
     if not report["overdue"]:
         lines.append("  none")
+    if "wachttijden" in report:
+        lines += _wachttijden_text(report["wachttijden"])
     lines.append("\nabbreviations and terms:")
     lines += [f"  {term}: {meaning}" for term, meaning in report.get("glossary", {}).items()]
     return "\n".join(lines) + "\n"
+
+
+_WACHT_GROUPS = (("regio", "regio", "jeugdhulpregio"), ("gemeente", "gemeente", "gemeente"),
+                 ("gi", "gecertificeerde_instelling", "gecertificeerde instelling (GI)"),
+                 ("zorgvorm", "zorgvorm", "zorgvorm (tussentaal)"))
+_WAITS = (("bepaling_toewijzing", "bepaling → toewijzing (JW301)"), ("toewijzing_start", "toewijzing → start (JW305)"))
+
+
+def _wait_text(m: dict[str, Any]) -> str:
+    return (f"n {m['aantal']}, median {_num(m['mediaan_werkdagen'])} wd, {_pct(m['binnen_termijn'])} within the term")
+
+
+def _wachttijden_text(w: dict[str, Any]) -> list[str]:
+    terms = w["termijnen"]
+    lines = ["\nwaiting times (werkdagen) per toewijzing:"]
+    for route, chains in terms["bepaling_toewijzing"].items():
+        lines.append(f"  term bepaling → toewijzing, route {route}: {' or '.join(chains) or 'none'}")
+    lines.append(f"  term toewijzing → start: {terms['toewijzing_start']}; zorg niet gestart after "
+                 f"{w['weken_niet_gestart']} weken")
+    t = w["totaal"]
+    lines.append(f"  all: toewijzingen {t['toewijzingen']}; bepaling → toewijzing "
+                 f"{_wait_text(t['bepaling_toewijzing'])}; toewijzing → start {_wait_text(t['toewijzing_start'])}; "
+                 f"zorg niet gestart {t['niet_gestart']}")
+    for attr, label, title in _WACHT_GROUPS:
+        lines.append(f"  per {title}:")
+        for row in w["groups"][attr]:
+            lines.append(f"    {row[label]}: toewijzingen {row['toewijzingen']}; bepaling → toewijzing "
+                         f"{_wait_text(row['bepaling_toewijzing'])}; toewijzing → start "
+                         f"{_wait_text(row['toewijzing_start'])}; zorg niet gestart {row['niet_gestart']}")
+    lines.append(f"  zorg niet gestart ({len(w['niet_gestart'])}), longest waiting first:")
+    for n in w["niet_gestart"]:
+        lines.append(f"    {n['case']} toewijzing {n['toewijzing']} ({n['regio']}, {n['gemeente']}, {n['gi']}, "
+                     f"{n['zorgvorm']}): in effect since {n['sinds']}, {n['werkdagen']} werkdagen without a start")
+    if not w["niet_gestart"]:
+        lines.append("    none")
+    return lines
 
 
 # --------------------------------------------------------------------------- HTML
@@ -681,6 +724,68 @@ def _overdue_section(report: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _wait_cells(m: dict[str, Any], wait: str) -> str:
+    return (_td(m["aantal"], _num(m["aantal"]), f"{wait}.aantal")
+            + _td(m["mediaan_werkdagen"], _num(m["mediaan_werkdagen"]), f"{wait}.mediaan_werkdagen")
+            + _td(m["binnen_termijn"], _pct(m["binnen_termijn"]), f"{wait}.binnen_termijn"))
+
+
+def _wachttijden_section(w: dict[str, Any]) -> str:
+    terms = w["termijnen"]
+    chains = "".join(f"<li>route {_e(route)}: {_e(' or '.join(found) or 'none')}</li>"
+                     for route, found in terms["bepaling_toewijzing"].items())
+    out = ['<section id="wachttijden" aria-labelledby="wachttijden-h"><h2 id="wachttijden-h">Waiting times</h2>'
+           "<p>Per toewijzing, in werkdagen: from the bepaling (the case opened) to the toewijzing (its first JW301), "
+           "and from the toewijzing (its JW301, or its Ingangsdatum when later) to the start of care (the Begindatum "
+           f"of its JW305). Within the term: the JW301 by the route's terms, each step taking its full term:</p>"
+           f'<ul>{chains}</ul><p>and care started within <span data-key="weken_niet_gestart" '
+           f'data-value="{_attr(w["weken_niet_gestart"])}">{_e(terms["toewijzing_start"])}</span>; a toewijzing '
+
+           "without a start after that (not stopped, its case not closed) is listed as <em>zorg niet gestart</em>."
+           "</p>"]
+    head = ('<thead><tr><th scope="col" rowspan="2">{title}</th><th scope="col" class="n" rowspan="2">toewijzingen'
+            "</th>" + "".join(f'<th scope="colgroup" colspan="3">{_e(label)}</th>' for _, label in _WAITS)
+            + '<th scope="col" class="n" rowspan="2">zorg niet gestart</th></tr><tr>'
+            + '<th scope="col" class="n">n</th><th scope="col" class="n">median wd</th>'
+              '<th scope="col" class="n">within term</th>' * len(_WAITS) + "</tr></thead><tbody>")
+
+    def row(name: str, shown: str, m: dict[str, Any], attr: str) -> str:
+        return (f'<tr data-group="{_e(attr)}" data-name="{_e(name)}"><th scope="row">{_e(shown)}</th>'
+                + _td(m["toewijzingen"], _num(m["toewijzingen"]), "toewijzingen")
+                + "".join(_wait_cells(m[wait], wait) for wait, _ in _WAITS)
+                + _td(m["niet_gestart"], _num(m["niet_gestart"]), "niet_gestart") + "</tr>")
+
+    out.append('<div class="scroll"><table id="table-wachttijden-totaal"><caption>All toewijzingen</caption>'
+               + head.format(title="") + row("totaal", "all", w["totaal"], "totaal") + "</tbody></table></div>")
+    for attr, label, title in _WACHT_GROUPS:
+        out.append(f'<h3>Per {_e(title)}</h3><div class="scroll"><table id="table-wachttijden-{attr}"><caption>'
+                   f"Waiting times per {_e(title)}</caption>" + head.format(title=_e(title)))
+        out += [row(str(r[label]), str(r[label]), r, attr) for r in w["groups"][attr]]
+        out.append("</tbody></table></div>")
+    items = w["niet_gestart"]
+    out.append(f'<h3>Zorg niet gestart <span class="od-badge" data-key="niet_gestart_count" '
+               f'data-value="{len(items)}">{len(items)}</span></h3>')
+    if items:
+        out.append('<div class="scroll"><table id="table-niet-gestart"><caption>Toewijzingen without a start, longest '
+                   'waiting first</caption><thead><tr><th scope="col">case</th><th scope="col">toewijzing</th>'
+                   '<th scope="col">regio</th><th scope="col">gemeente</th><th scope="col">GI</th>'
+                   '<th scope="col">zorgvorm</th><th scope="col">in effect since</th>'
+                   '<th scope="col" class="n">werkdagen without a start</th></tr></thead><tbody>')
+        for n in items:
+            out.append(f'<tr data-case="{_e(n["case"])}" data-toewijzing="{_e(n["toewijzing"])}">'
+                       f'<th scope="row" class="nw">{_e(n["case"])}</th><td>{_e(n["toewijzing"])}</td>'
+                       f"<td>{_e(n['regio'])}</td><td>{_e(n['gemeente'])}</td><td>{_e(n['gi'])}</td>"
+                       f"<td>{_e(n['zorgvorm'])}</td>"
+                       f'<td class="nw" data-key="sinds" data-value="{_e(n["sinds"])}"><time datetime="'
+                       f'{_e(n["sinds"])}">{_e(n["sinds"])}</time></td>'
+                       + _td(n["werkdagen"], _num(n["werkdagen"]), "werkdagen") + "</tr>")
+        out.append("</tbody></table></div>")
+    else:
+        out.append("<p>Every toewijzing started in time, or is still within its term.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
 def _header_period(report: dict[str, Any]) -> str:
     start = (report.get("period") or {}).get("from")
     if not start:
@@ -716,6 +821,7 @@ def render_html(report: dict[str, Any]) -> str:
         _group_section(report, "regio", "regio"),
         _group_section(report, "gi", "gecertificeerde_instelling"),
         _group_section(report, "gemeente", "gemeente"),
+        _wachttijden_section(report["wachttijden"]) if "wachttijden" in report else "",
         _glossary_section(report),
         "</main><footer>On time = share of the done steps that were done by their due date. Median = working "
         "days from the start of a step to its completion. Cases by their kenmerk only; the ledger keeps no names "

@@ -265,7 +265,7 @@ class Repository:
 
         events = list(self.conn.execute(select(EVENT).where(of(EVENT.c.case_id)).order_by(EVENT.c.id)))
         products = list(self.conn.execute(
-            select(PRODUCT.c.message_id, PRODUCT.c.ref)
+            select(PRODUCT.c.message_id, PRODUCT.c.ref, PRODUCT.c.einddatum)
             .join(MESSAGE, PRODUCT.c.message_id == MESSAGE.c.id)
             .where(of(MESSAGE.c.case_id))
             .order_by(PRODUCT.c.message_id, PRODUCT.c.kind, PRODUCT.c.ref)

@@ -196,11 +196,11 @@ class MessageRule(_Model):
     """An iJw bedrijfsregel on messages (see the ``rules`` header of ``routes.yaml``)."""
 
     key: str = Field(min_length=1)
-    rule: str = Field(pattern=r"^OP[0-9]{3}$")
+    rule: str = Field(pattern=r"^OP[0-9]{3}(x[0-9]+)?$")  # OP090x4: a variant of OP090 with a code of its own
     description: str = Field(min_length=1)
     trigger: tuple[MessageSpec, ...] = Field(min_length=1)
     per: Literal["message", "product"]
-    start: Literal["trigger", "request", "zorgdatum"] = Field(alias="from")
+    start: Literal["trigger", "request", "zorgdatum", "toewijzing_einde"] = Field(alias="from")
     request_types: tuple[str, ...] = ()
     or_later: tuple[str, ...] = ()
     done_by: tuple[MessageSpec, ...] | Literal["retour", "self"]
@@ -357,6 +357,7 @@ def render_markdown(definitions: Definitions | None = None) -> str:
         "trigger": "receipt of the trigger",
         "request": "the request it answers ({})",
         "zorgdatum": "the actual date of care in the trigger",
+        "toewijzing_einde": "the Einddatum of the started toewijzing (its latest JW301), once it has passed",
     }
     for r in d.rules:
         if r.done_by == "retour":

@@ -184,6 +184,12 @@ class MessageProductRow(SQLModel, table=True):
     )
     ref: str = Field(sa_column=Column(String(30), primary_key=True))
     kind: str = Field(sa_column=Column(String(2), nullable=False))  # "RA" ReferentieAanbieder, "TN" ToewijzingNummer
+    #: Of a ToewijzingNummer in a JW301, JW305 or JW307: its product code, and the toewijzing's Ingangsdatum
+    #: (JW301), the start of care (JW305 Begindatum) or its end (JW307 Einddatum): the waiting-time monitor's facts;
+    #: ``einddatum`` the toewijzing's Einddatum (JW301), from which a missing JW307 is due (OP272).
+    product: str | None = Field(default=None, sa_column=Column(String(10), nullable=True))
+    datum: date | None = Field(default=None, nullable=True)
+    einddatum: date | None = Field(default=None, nullable=True)
 
 
 class SeenIdentificatieRow(SQLModel, table=True):

@@ -72,6 +72,17 @@ def jw301(
     return _bytes(with_field(model, "Client.ToegewezenProducten.ToegewezenProduct", [product]))
 
 
+def jw305(ident: str, day: date, bsn: str, gemeente: str, nummer: int, begindatum: date,
+          aanbieder: str = AGB) -> bytes:
+    """A JW305 Start zorg of toewijzing ``nummer`` (product 45A53, as :func:`jw301`) from ``begindatum``."""
+    model = _client(_header(_example("jw305-start-zorg.xml"), ident, day, aanbieder, gemeente), bsn)
+    product = model.Client.StartProducten.StartProduct[0]
+    product = product.model_copy(update={
+        "ToewijzingNummer": nummer, "Begindatum": begindatum, "ToewijzingIngangsdatum": None,
+        "Product": product.Product.model_copy(update={"Code": "45A53"})})
+    return _bytes(with_field(model, "Client.StartProducten.StartProduct", [product]))
+
+
 def jw319(ident: str, day: date, gemeente: str, ref: str, antwoord: str = "1", aanbieder: str = AGB) -> bytes:
     model = _header(_example("jw319-antwoord-geen-contract.xml"), ident, day, gemeente, aanbieder)
     model = with_field(model, "Antwoord.ReferentieAanbieder", ref)

@@ -20,6 +20,8 @@ PLACES = [
     ("0296", "JVV"), ("0297", "WSS"),
 ]
 CAL = WorkingDayCalendar()
+#: Four weeks after the toewijzingen of April some are not started by TODAY: the list is not empty.
+NIET_GESTART_WEKEN = 4
 
 
 def _bsn(i: int) -> str:
@@ -95,6 +97,7 @@ def populate(ledger: Any, cases: int = 28) -> list[str]:
             t301 = b.jw301(f"G{i:04d}", day, bsn, gemeente, 202600700 + i, ref)
             ingest(t301, "sent", day)
             ingest(b.retour(t301, wd(day, 2)), "received", wd(day, 2))
+            start(i, bsn, gemeente, day, scenario, ingest)
         else:
             day = wd(verstuurd, 3 if scenario != 1 else 9)
             t301 = b.jw301(f"G{i:04d}", day, bsn, gemeente, 202600700 + i, ref)
@@ -102,7 +105,22 @@ def populate(ledger: Any, cases: int = 28) -> list[str]:
             if scenario != 1:  # scenario 1: no JW302 comes back (OP090 overdue)
                 back = wd(day, 1 if scenario != 3 else 5)
                 ingest(b.retour(t301, back), "received", back)
+            start(i, bsn, gemeente, day, scenario, ingest)
     return ids
+
+
+#: The example JW301's Ingangsdatum (b.jw301 keeps it): care can start from then.
+INGANG = date(2026, 4, 27)
+
+
+def start(i: int, bsn: str, gemeente: str, toegewezen: date, scenario: int, ingest: Any) -> None:
+    """The provider's JW305 for most toewijzingen: soon, later, or (scenario 3) not yet (zorg niet gestart)."""
+    if scenario == 3:
+        return
+    vanaf = max(toegewezen, INGANG)
+    begin = wd(vanaf, (2, 9, 25, 4, 14)[i % 5])
+    sent = wd(begin, 3 if i % 3 else 7)  # OP271: met, or late
+    ingest(b.jw305(f"S{i:04d}", sent, bsn, gemeente, 202600700 + i, begin), "received", sent)
 
 
 def write_reports(directory: Path, url: str) -> tuple[dict[str, Any], Path, str]:
@@ -117,14 +135,16 @@ def write_reports(directory: Path, url: str) -> tuple[dict[str, Any], Path, str]
     outputs = {}
     for fmt in ("json", "html", "text"):
         path = directory / f"report.{fmt}"
-        code = main(["ledger", "report", "--format", fmt, "--today", TODAY.isoformat(), "--db", url, "-o", str(path)])
+        code = main(["ledger", "report", "--format", fmt, "--today", TODAY.isoformat(), "--db", url, "-o", str(path),
+                     "--niet-gestart-weken", str(NIET_GESTART_WEKEN)])
         assert code == 0, f"ijw ledger report --format {fmt} exited {code}"
         outputs[fmt] = path
     return json.loads(outputs["json"].read_text("utf-8")), outputs["html"], outputs["text"].read_text("utf-8")
 
 
 def _value(element: Any) -> Any:
-    return json.loads(element.get("data-value")) if element.get("data-key") != "due" else element.get("data-value")
+    value = element.get("data-value")
+    return value if element.get("data-key") in ("due", "sinds") else json.loads(value)  # dates as they are
 
 
 def _pct(share: float | None) -> str:
@@ -199,6 +219,8 @@ def assert_html_matches(report: dict[str, Any], page: str) -> int:
                 bar = one(f"//*[@id='chart-{attr}']//*[@data-name='{group[label]}']")
                 assert json.loads(bar.get("data-on-time")) == group["on_time"]
                 compared += 1
+    if "wachttijden" in report:
+        compared += _wachttijden_match(report["wachttijden"], root, one, same)
     rows = root.xpath("//table[@id='table-overdue']/tbody/tr")
     assert len(rows) == len(report["overdue"])
     assert int(one("//*[@data-key='overdue_count']").get("data-value")) == len(report["overdue"])
@@ -213,4 +235,36 @@ def assert_html_matches(report: dict[str, Any], page: str) -> int:
         assert len(notes) == (1 if item["mapping"] else 0)
         if item["mapping"]:
             assert item["mapping"] in row.text_content()
+    return compared
+
+
+def _wachttijden_match(w: dict[str, Any], root: Any, one: Any, same: Any) -> int:
+    """The waiting-time tables of the page hold the JSON's numbers (and show them)."""
+    compared = 0
+
+    def row_matches(row: Any, m: dict[str, Any]) -> None:
+        nonlocal compared
+        same(row.xpath(".//td[@data-key='toewijzingen']")[0], m["toewijzingen"], str(m["toewijzingen"]))
+        same(row.xpath(".//td[@data-key='niet_gestart']")[0], m["niet_gestart"], str(m["niet_gestart"]))
+        for wait in ("bepaling_toewijzing", "toewijzing_start"):
+            for key, value in m[wait].items():
+                shown = _pct(value) if key == "binnen_termijn" else ("–" if value is None else f"{value:g}")
+                same(row.xpath(f".//td[@data-key='{wait}.{key}']")[0], value, shown)
+        compared += 1
+
+    assert int(one("//*[@data-key='weken_niet_gestart']").get("data-value")) == w["weken_niet_gestart"]
+    row_matches(one("//table[@id='table-wachttijden-totaal']//tr[@data-name='totaal']"), w["totaal"])
+    for attr, label in (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling"),
+                        ("zorgvorm", "zorgvorm")):
+        rows = root.xpath(f"//table[@id='table-wachttijden-{attr}']/tbody/tr")
+        assert [r.get("data-name") for r in rows] == [g[label] for g in w["groups"][attr]]
+        for row, group in zip(rows, w["groups"][attr], strict=True):
+            row_matches(row, group)
+    assert int(one("//*[@data-key='niet_gestart_count']").get("data-value")) == len(w["niet_gestart"])
+    rows = root.xpath("//table[@id='table-niet-gestart']/tbody/tr")
+    assert [(r.get("data-case"), r.get("data-toewijzing")) for r in rows] == [
+        (n["case"], n["toewijzing"]) for n in w["niet_gestart"]]
+    for row, n in zip(rows, w["niet_gestart"], strict=True):
+        same(row.xpath(".//td[@data-key='sinds']")[0], n["sinds"], n["sinds"])
+        same(row.xpath(".//td[@data-key='werkdagen']")[0], n["werkdagen"], str(n["werkdagen"]))
     return compared

@@ -456,7 +456,7 @@ def test_definitions_have_the_steps_of_aanmeldroutes() -> None:
         "5B",
         "6",
     ]
-    assert {r.rule for r in defs.rules} == {"OP090", "OP274", "OP346", "OP271", "OP272"}
+    assert {r.rule for r in defs.rules} == {"OP090", "OP090x4", "OP274", "OP346", "OP271", "OP272"}
     terms = {(route, s.key): str(s.term) for route, r in defs.routes.items() for s in r.steps}
     assert terms[("301", "1")] == "3 werkdagen"
     assert terms[("315", "1")] == "5 werkdagen"

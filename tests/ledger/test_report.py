@@ -69,6 +69,29 @@ def test_report_numbers_match_in_json_text_and_html(tmp_path: Path, ledger_url: 
         empty = [s["step"] for s in report["steps"] if s["route"] == route and not s["deadlines"]]
         assert empty and f"  no deadlines in this period: {', '.join(empty)}" in text
     assert f"cases opened from {report['period']['from']} to {report['today']}" in text
+    # The waiting-time monitor: the same numbers in the text.
+    w = report["wachttijden"]
+    assert w["totaal"]["toewijzingen"] == sum(g["toewijzingen"] for g in w["groups"]["regio"]) > 0
+    assert w["totaal"]["toewijzing_start"]["aantal"] > 0 and w["niet_gestart"]
+
+    def waits(m: dict[str, Any]) -> str:
+        parts = []
+        for wait in ("bepaling_toewijzing", "toewijzing_start"):
+            x = m[wait]
+            median = "–" if x["mediaan_werkdagen"] is None else f"{x['mediaan_werkdagen']:g}"
+            pct = "–" if x["binnen_termijn"] is None else f"{x['binnen_termijn'] * 100:.0f}%"
+            parts.append(f"n {x['aantal']}, median {median} wd, {pct} within the term")
+        return (f"toewijzingen {m['toewijzingen']}; bepaling → toewijzing {parts[0]}; toewijzing → start "
+                f"{parts[1]}; zorg niet gestart {m['niet_gestart']}")
+
+    assert f"  all: {waits(w['totaal'])}" in text
+    for attr, label in (("regio", "regio"), ("gemeente", "gemeente"), ("gi", "gecertificeerde_instelling"),
+                        ("zorgvorm", "zorgvorm")):
+        for g in w["groups"][attr]:
+            assert f"    {g[label]}: {waits(g)}" in text
+    for n in w["niet_gestart"]:
+        assert (f"    {n['case']} toewijzing {n['toewijzing']} ({n['regio']}, {n['gemeente']}, {n['gi']}, "
+                f"{n['zorgvorm']}): in effect since {n['sinds']}, {n['werkdagen']} werkdagen without a start") in text
     for term, meaning in report["glossary"].items():
         assert f"  {term}: {meaning}" in text
 

@@ -95,6 +95,8 @@ def test_report_renders_in_chromium_with_the_json_numbers(tmp_path: Path, chromi
         assert f'<dt id="term-{abbreviation}">{abbreviation}</dt>' in dom
     assert 'id="matrix-regio-legend"' in dom and 'id="medians-regio"' in dom  # the heat map's legend, the medians
     assert 'id="report-from"' in dom and 'data-key="no_deadlines"' in dom  # the period; all-zero steps folded
+    assert report["wachttijden"]["niet_gestart"] and 'id="table-niet-gestart"' in dom  # the waiting-time monitor
+    assert 'id="table-wachttijden-zorgvorm"' in dom
 
     screenshot = tmp_path / "report.png"
     shot = run_chromium(chromium, tmp_path / "profile-shot", "--hide-scrollbars", "--window-size=1400,1800",
