@@ -123,7 +123,7 @@ def _statements(dialect: str) -> dict[str, Any]:
             MESSAGE.c.id, *(MESSAGE.c[k] for k in keys)
         ),
         "products": bulk("products").on_conflict_do_nothing(),
-        "seen": bulk("seen").on_conflict_do_nothing(),
+        "seen": bulk("seen").on_conflict_do_nothing().returning(SEEN.c.identificatie),
         "cases_by_id": select(CASE.c.id, CASE.c.bsn_hash).where(among(CASE.c.id)),
         "cases_by_bsn": select(CASE.c.id, CASE.c.gemeente, CASE.c.bsn_hash).where(among(CASE.c.bsn_hash)),
         "closed": select(EVENT.c.case_id).where(among(EVENT.c.case_id) & (EVENT.c.name == "afgesloten")).distinct(),
@@ -280,9 +280,9 @@ class Repository:
         return {SeenKey(r.berichttype, r.afzender, r.identificatie): (r.content_hash, r.seen_at)
                 for r in self._keyed("seen", keys)}
 
-    def insert_seen(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self._bulk("seen", rows)
+    def insert_seen(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert claims unless made already; how many were new."""
+        return len(self._bulk("seen", rows).all()) if rows else 0
 
     def fill_seen(self, items: Sequence[tuple[SeenKey, str]]) -> None:
         """Give claims carried over from schema 0001 (content hash '') the hash of their message."""
