@@ -46,13 +46,10 @@ def toewijzingnummer(repo: Repository, gemeente: str, key: str) -> tuple[int, bo
 def claim(repo: Repository, key: SeenKey, content_hash: str) -> datetime | None:
     """Note a TR056 claim; None when new or made by this same message (``content_hash``), else
     the moment another message first made it."""
-    found = repo.seen([key]).get(key)
-    if found is None:
-        repo.insert_seen([{"berichttype": key.berichttype, "afzender": key.afzender,
-                           "identificatie": key.identificatie, "content_hash": content_hash, "seen_at": now()}])
-        found = repo.seen([key]).get(key)  # another process may have claimed it at the same moment
-        assert found is not None
-    stored, seen_at = found
+    if repo.insert_seen([{"berichttype": key.berichttype, "afzender": key.afzender,
+                          "identificatie": key.identificatie, "content_hash": content_hash, "seen_at": now()}]):
+        return None
+    stored, seen_at = repo.seen([key])[key]
     if stored == content_hash:
         return None
     if stored == "":  # carried over from schema 0001: the content was not kept
