@@ -373,7 +373,7 @@ def _as_checked(message: Any) -> CheckedMessage:
         return message
     if isinstance(message, bytes | bytearray):
         checked = check(bytes(message), ValidationContext(rules=False))
-        if checked.model is None:
+        if not checked.xsd_valid:
             errors = [f for f in checked.report.findings if f.severity == "error"]
             raise MessageError(f"not a valid iJw message: {errors[0].message}", errors)
         return checked
