@@ -1,6 +1,9 @@
-"""What the ledger keeps of an iJw message, read from its typed model (pure, no database).
+"""What the ledger keeps of an iJw message, read from its checked tree or its typed model (pure, no database).
 
-The BSN is returned only to be hashed; nothing else personal is read.
+A checked message has its tree: :func:`tree_info` reads the few fields the ledger keeps in
+one pass over it, so recording a message never builds its pydantic model.
+:func:`message_info` reads the same from a model (a message given as one). The BSN is
+returned only to be hashed; nothing else personal is read.
 """
 
 from __future__ import annotations
@@ -10,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lxml import etree
 from pydantic import BaseModel
 
 from ijw_gateway.errors import UsageError
-from ijw_gateway.messages.registry import berichttype_of
+from ijw_gateway.messages.registry import Berichttype, berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 
-__all__ = ["MessageInfo", "message_info"]
+__all__ = ["MessageInfo", "message_info", "tree_info"]
 
 
 @dataclass(frozen=True)
@@ -135,4 +139,62 @@ def message_info(message: IjwModel) -> MessageInfo:
         zorgdatum=min(zorgdata) if zorgdata else None,
         bsn=str(bsn) if bsn is not None else None,
         regie=_regie(message, kind.naam),
+    )
+
+
+def _local(element: etree._Element) -> str:
+    return element.tag.rpartition("}")[2]  # type: ignore[union-attr]
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _children(element: etree._Element | None) -> dict[str, etree._Element]:
+    return {} if element is None else {_local(c): c for c in element if isinstance(c.tag, str)}
+
+
+def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo:
+    """:func:`message_info` of a schema-valid message, read from its tree (the same values:
+    strings as they stand, numbers and dates as the model reads them)."""
+    root = tree.getroot()
+    top = _children(root)
+    header = _children(top.get("Header"))
+    ident = _children(header.get("BerichtIdentificatie"))
+    kind = berichttype.naam
+    if berichttype.heenbericht and "IdentificatieRetour" in header:  # a JW325 has a BerichtIdentificatie of its own
+        identificatie, retour_op = _text(header["IdentificatieRetour"]), _text(ident["Identificatie"])
+        dagtekening = date.fromisoformat(_text(header["DagtekeningRetour"]).strip())
+    else:
+        identificatie, retour_op = _text(ident["Identificatie"]), None
+        dagtekening = date.fromisoformat(_text(ident["Dagtekening"]).strip())
+    zorg = {"JW305": "Begindatum", "JW307": "Einddatum"}.get(kind)
+    referenties: list[str] = []
+    nummers: list[str] = []
+    zorgdata: list[date] = []
+    verzoek_antwoord: str | None = None
+    for element in root.iter(etree.Element):
+        name = _local(element)
+        if name == "ReferentieAanbieder":
+            referenties.append(_text(element))
+        elif name == "ToewijzingNummer":
+            nummers.append(str(int(_text(element).strip())))
+        elif name == "VerzoekAntwoord":
+            verzoek_antwoord = _text(element)
+        elif name == zorg:
+            zorgdata.append(date.fromisoformat(_text(element).strip()))
+    bsn = _children(top.get("Client")).get("Bsn")
+    return MessageInfo(
+        berichttype=kind,
+        heenbericht=berichttype.heenbericht,
+        afzender=_text(header["Afzender"]),
+        ontvanger=_text(header["Ontvanger"]),
+        identificatie=identificatie,
+        retour_op=retour_op,
+        dagtekening=dagtekening,
+        referenties=tuple(dict.fromkeys(referenties)),
+        toewijzingnummers=tuple(dict.fromkeys(nummers)),
+        verzoek_antwoord=verzoek_antwoord if kind == "JW319" else None,
+        zorgdatum=min(zorgdata) if zorgdata else None,
+        bsn=_text(bsn) if bsn is not None else None,
     )

@@ -31,7 +31,7 @@ from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.ledger.deadlines import Deadline
 from ijw_gateway.ledger.facts import CaseFacts, Direction, Event, MessageFact
 from ijw_gateway.ledger.ingest import MAX_MESSAGE_BYTES, Ingester
-from ijw_gateway.ledger.prepare import Prepared, prepare_model
+from ijw_gateway.ledger.prepare import Prepared, prepare_checked
 from ijw_gateway.ledger.privacy import Hasher, discard_new_key, load_key
 from ijw_gateway.ledger.recording import Item
 from ijw_gateway.ledger.repository import Repository, SeenKey
@@ -253,9 +253,10 @@ class Ledger:
         return results
 
     def _prepared(self, message: CheckedMessage) -> Prepared:
-        if message.model is None:
+        prepared = prepare_checked(message, self._hash)
+        if prepared is None:
             raise UsageError("only a schema-valid iJw message can be recorded in the ledger")
-        return prepare_model(message.model, message.data, self._hash)
+        return prepared
 
     def _case_of(self, bepaling: Any) -> CaseDescription:
         if isinstance(bepaling, CaseDescription):
@@ -376,7 +377,7 @@ def _as_checked(message: Any) -> CheckedMessage:
         return message
     if isinstance(message, bytes | bytearray):
         checked = check(bytes(message), ValidationContext(rules=False))
-        if checked.model is None:
+        if not checked.xsd_valid:
             errors = [f for f in checked.report.findings if f.severity == "error"]
             raise MessageError(f"not a valid iJw message: {errors[0].message}", errors)
         return checked

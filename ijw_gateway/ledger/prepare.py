@@ -1,7 +1,7 @@
 """Ingest's CPU work before the database: message bytes → :class:`Prepared` (what the ledger
 keeps of the message, and keyed hashes), in this process or in a few forked workers.
 
-Parsing (safe parse, XSD, model) costs more than storing, so a large ingest parses in
+Parsing (safe parse, XSD; the fields read from the tree, no model) costs more than storing, so a large ingest parses in
 worker processes while the parent, the only writer, stores what they return in order.
 The BSN never leaves a worker: only its keyed hash does.
 """
@@ -17,13 +17,14 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ijw_gateway.errors import MessageError, UsageError
-from ijw_gateway.ledger.extract import MessageInfo, message_info
+from ijw_gateway.ledger.extract import MessageInfo, message_info, tree_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
+from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.validator import ValidationContext, check
 from ijw_gateway.workers import WorkerPool
 
-__all__ = ["PreparePool", "Prepared", "prepare", "prepare_model", "worker_count"]
+__all__ = ["PreparePool", "Prepared", "prepare", "prepare_checked", "prepare_model", "worker_count"]
 
 #: Messages per task of a worker, and tasks handed out ahead, so parsing and storing overlap.
 WINDOW = 32
@@ -42,24 +43,38 @@ class Prepared:
     claim_hash: str  # keyed hash of the content digest: the TR056 claim (ledger_identificatie)
 
 
-def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
-    info = message_info(model)
+def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher) -> Prepared:
     return Prepared(
         info=replace(info, bsn=None),
         bsn_hash=hasher.bsn(info.bsn) if info.bsn else None,
         content_hash=hasher.content(data),
-        claim_hash=hasher.content(content_digest(data).encode()),
+        claim_hash=hasher.content(digest.encode()),
     )
+
+
+def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
+    """A message given as its typed model (and its bytes)."""
+    return _prepared(message_info(model), data, content_digest(data), hasher)
+
+
+def prepare_checked(checked: CheckedMessage, hasher: Hasher) -> Prepared | None:
+    """A checked message, read from its tree (its model is not built); None unless schema-valid."""
+    if checked.xsd_valid and checked.tree is not None and checked.berichttype is not None:
+        return _prepared(tree_info(checked.tree, checked.berichttype), checked.data, checked.digest, hasher)
+    if checked.model is not None:
+        return prepare_model(checked.model, checked.data, hasher)
+    return None
 
 
 def prepare(data: bytes, hasher: Hasher) -> Prepared:
     """Parse and prepare one message; MessageError when it is not a valid iJw message."""
     checked = check(data, ValidationContext(rules=False))
-    if checked.model is None:
+    prepared = prepare_checked(checked, hasher)
+    if prepared is None:
         errors = [f for f in checked.report.findings if f.severity == "error"]
         where = f" at {errors[0].path}" if errors and errors[0].path else ""
         raise MessageError(f"not a valid iJw message{where}: {errors[0].message if errors else 'unreadable'}", errors)
-    return prepare_model(checked.model, data, hasher)
+    return prepared
 
 
 def worker_count() -> int:
