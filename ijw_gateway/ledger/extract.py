@@ -165,6 +165,10 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
     if berichttype.heenbericht and "IdentificatieRetour" in header:  # a JW325 has a BerichtIdentificatie of its own
         identificatie, retour_op = _text(header["IdentificatieRetour"]), _text(ident["Identificatie"])
         dagtekening = date.fromisoformat(_text(header["DagtekeningRetour"]).strip())
+    elif berichttype.heenbericht and "DeclaratieIdentificatie" in header:  # a JW325 answers the JW323 it names
+        identificatie = _text(ident["Identificatie"])
+        dagtekening = date.fromisoformat(_text(ident["Dagtekening"]).strip())
+        retour_op = _text(_children(header["DeclaratieIdentificatie"])["Identificatie"])
     else:
         identificatie, retour_op = _text(ident["Identificatie"]), None
         dagtekening = date.fromisoformat(_text(ident["Dagtekening"]).strip())
@@ -197,4 +201,34 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
         verzoek_antwoord=verzoek_antwoord if kind == "JW319" else None,
         zorgdatum=min(zorgdata) if zorgdata else None,
         bsn=_text(bsn) if bsn is not None else None,
+        regie=_tree_regie(top.get("Client"), kind),
     )
+
+
+def _tree_regie(client: etree._Element | None, naam: str) -> dict[str, tuple[str | None, date | None, date | None]]:
+    """:func:`_regie` read from the tree."""
+    where = _REGIE.get(naam)
+    if where is None or client is None:
+        return {}
+    out: dict[str, tuple[str | None, date | None, date | None]] = {}
+    container = _children(client).get(where[0])
+    for element in () if container is None else container:
+        if not isinstance(element.tag, str) or _local(element) != where[1]:
+            continue
+        fields = _children(element)
+        status = fields.get("StatusAanlevering")
+        if "ToewijzingNummer" not in fields or (status is not None and _text(status).strip() == _VERWIJDEREN):
+            continue
+        nummer = str(int(_text(fields["ToewijzingNummer"]).strip()))
+        day = _day(fields.get(where[2]))
+        product = _children(fields.get("Product")).get("Code")
+        code = _text(product) if product is not None else None
+        einde = _day(fields.get("Einddatum")) if naam == "JW301" else None
+        earlier = out.get(nummer)
+        if earlier is None or (day is not None and (earlier[1] is None or day < earlier[1])):
+            out[nummer] = (code, day, einde)
+    return out
+
+
+def _day(element: etree._Element | None) -> date | None:
+    return date.fromisoformat(_text(element).strip()) if element is not None else None

@@ -84,7 +84,7 @@ _WRITTEN = {  # the columns each bulk insert writes
     "messages": (MESSAGE, ("case_id", "berichttype", "direction", "afzender", "ontvanger", "identificatie",
                            "retour_op", "dagtekening", "at", "answers_id", "verzoek_antwoord", "zorgdatum",
                            "bsn_hash", "content_hash", "recorded_at")),
-    "products": (PRODUCT, ("message_id", "ref", "kind")),
+    "products": (PRODUCT, ("message_id", "ref", "kind", "product", "datum", "einddatum")),
     "seen": (SEEN, ("berichttype", "afzender", "identificatie", "content_hash", "seen_at")),
 }
 

@@ -28,7 +28,9 @@ def test_the_tree_and_the_model_give_the_same_ledger_fields(data: bytes) -> None
     checked = check(data, ValidationContext(rules=False))
     assert checked.xsd_valid and checked.tree is not None and checked.berichttype is not None
     from_tree = tree_info(checked.tree, checked.berichttype)
-    assert from_tree == message_info(checked.model) and from_tree.bsn == message_info(checked.model).bsn
+    model_info = message_info(checked.model)
+    assert from_tree == model_info and from_tree.bsn == model_info.bsn
+    assert from_tree.regie == model_info.regie  # compare=False: held to the same values here
     # and its retourbericht too, read from the tree built in memory and from the file
     retour = build_retour(checked, DAY)
     if retour is not None:
