@@ -97,6 +97,8 @@ COMMANDS = {
     "ledger": "ledger",
     "productcodes": "productcodes",
     "demo": "demo",
+    "serve": "serve",
+    "tokens": "tokens",
 }
 """Command name → the module under ``ijw_gateway.cli`` that registers it on :data:`app`."""
 

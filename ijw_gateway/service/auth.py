@@ -1,0 +1,72 @@
+"""Bearer tokens: every request names its token; the token names its organisation and scopes.
+
+The token is looked up in the ledger database on every request (by its hash), so a revoked
+token is refused by every process at once; nothing about tokens is kept in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ijw_gateway.ledger.facts import AMSTERDAM
+from ijw_gateway.ledger.tokens import Org, Token, find_token
+from ijw_gateway.service.problems import HttpProblem
+
+_BEARER = HTTPBearer(auto_error=False, description="A token of 'ijw tokens create'.")
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="ijw"'}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: the token (its id, never its secret) and its organisation."""
+
+    token: Token
+
+    @property
+    def org(self) -> Org:
+        return self.token.org
+
+    def may(self, scope: str) -> bool:
+        return scope in self.token.scopes
+
+
+def principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_BEARER)) -> Principal:
+    """The caller's token; 401 without one, or with one that is unknown, revoked or expired."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HttpProblem(401, "this request needs a token: send 'Authorization: Bearer <token>' "
+                               "(make one with 'ijw tokens create')", _CHALLENGE)
+    token = find_token(request.app.state.ledger, credentials.credentials)
+    if token is None:
+        raise HttpProblem(401, "the token is not known to this service", _CHALLENGE)
+    if token.revoked_at is not None:
+        raise HttpProblem(401, f"token {token.id} was revoked", _CHALLENGE)
+    if not token.usable(datetime.now(AMSTERDAM).date()):
+        raise HttpProblem(401, f"token {token.id} expired on {token.expires_on}", _CHALLENGE)
+    request.state.token_id = token.id  # for the access log
+    request.state.org = str(token.org)
+    return Principal(token)
+
+
+def require(scope: str) -> Callable[..., Principal]:
+    """A dependency: the caller, who must have ``scope`` (403 otherwise)."""
+
+    def check(who: Principal = Depends(principal)) -> Principal:
+        if not who.may(scope):
+            raise HttpProblem(403, f"token {who.token.id} of {who.org} does not have the scope {scope} "
+                                   f"(it has {', '.join(who.token.scopes)})")
+        return who
+
+    check.__name__ = f"require_{scope.replace(':', '_')}"
+    return check
+
+
+VALIDATE = require("validate")
+BUILD = require("build")
+RESPOND = require("respond")
+LEDGER_READ = require("ledger:read")
+LEDGER_WRITE = require("ledger:write")
