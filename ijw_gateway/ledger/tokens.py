@@ -61,7 +61,8 @@ IDEMPOTENCY_TABLE = Table(
 
 @dataclass(frozen=True)
 class Org:
-    """The organisation a token speaks for: ``gemeente:0202``, ``aanbieder:42420001``, ``gi:JBG``, ``regio:Achterhoek``."""
+    """The organisation a token speaks for: ``gemeente:0202``, ``aanbieder:42420001``, ``gi:JBG``,
+    ``regio:Achterhoek``."""
 
     kind: OrgKind
     code: str

@@ -49,5 +49,6 @@ def from_environment() -> Any:
     """The app of a worker process started by ``ijw serve --workers N`` (settings in the environment)."""
     from ijw_gateway import logging as ijw_logging
 
-    ijw_logging.configure(verbose=True)
-    return create_app(Settings.from_environment())
+    settings = Settings.from_environment()
+    ijw_logging.configure(verbose=settings.access_log, log_format=settings.log_format)  # type: ignore[arg-type]
+    return create_app(settings)

@@ -24,6 +24,8 @@ class Settings:
     max_concurrency: int = 32
     """Requests one process works on at once; more wait up to ``queue_timeout`` seconds, then get 503."""
     queue_timeout: float = 10.0
+    access_log: bool = True
+    log_format: str = "text"
 
     def to_environment(self) -> dict[str, str]:
         return {ENVIRONMENT: json.dumps(asdict(self))}

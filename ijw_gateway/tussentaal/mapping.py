@@ -467,7 +467,9 @@ __all__ = ["FREQUENTIE_CODES", "MAX_TOEWIJZINGEN_PER_REGEL", "Mapping", "Omreken
            "map_bepaling", "map_line", "map_line_in_regio", "map_or_raise"]
 
 
-def alle_regios_json(bepaling: Bepaling, regios: list[RegioMapping], *, catalog: Catalog | None = None) -> dict[str, Any]:
+def alle_regios_json(
+    bepaling: Bepaling, regios: list[RegioMapping], *, catalog: Catalog | None = None
+) -> dict[str, Any]:
     """``ijw map --all-regions --format json`` (and ``/v1/map?all_regions=true``)."""
     catalog = catalog or default_catalog()
     return {"gemeente": bepaling.gemeente, "regio": catalog.regio(bepaling.gemeente),
