@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from fastapi import Depends, Query, Request
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
 
@@ -51,12 +52,12 @@ async def map_bepaling(
 
     data = await json_body(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JSONResponse:
         bep = parse_bepaling(data)
         catalog = default_catalog()
         if all_regions:
-            return alle_regios_json(bep, map_alle_regios(bep, catalog=catalog), catalog=catalog)
-        return map_one(bep, catalog=catalog).as_json()  # type: ignore[no-any-return]
+            return JSONResponse(alle_regios_json(bep, map_alle_regios(bep, catalog=catalog), catalog=catalog))
+        return JSONResponse(map_one(bep, catalog=catalog).as_json())
 
     return await run_in_threadpool(work)
 
@@ -86,14 +87,14 @@ async def build(
     on = day(dagtekening, "dagtekening")
     book = ledger(request) if record else None
 
-    def work() -> dict[str, Any]:
+    def work() -> JSONResponse:
         bep = bepaling_of(parse_bepaling(data))
         check_bepaling(who.org, bep, route or bep.route)
         built = build_and_record(bep, None, route=route, dagtekening=on, catalog=default_catalog(), ledger=book)
-        return {
+        return JSONResponse({
             "messages": [{"bericht": m.bericht, "file": bestandsnaam(bep.kenmerk, m.model), "xml":  # type: ignore[arg-type]
                           m.data.decode("utf-8")} for m in built.messages],
             "recorded": [r.as_dict() for r in built.recorded] if built.recorded is not None else None,
-        }
+        })
 
     return await run_in_threadpool(work)

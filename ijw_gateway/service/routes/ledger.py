@@ -167,9 +167,9 @@ async def status(
     on = _today(today)
     book = ledger(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JSONResponse:
         deadlines = _visible_status(book, who, case, on, overdue, due_within)
-        return {"today": on.isoformat(), "deadlines": [d.model_dump(mode="json") for d in deadlines]}
+        return JSONResponse({"today": on.isoformat(), "deadlines": [d.model_dump(mode="json") for d in deadlines]})
 
     return await run_in_threadpool(work)
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ijw_gateway.service.auth import RESPOND, VALIDATE, Principal
@@ -46,7 +46,7 @@ async def validate(
     data = await xml_body(request)
     on = day(today, "today")
     report = await run_in_threadpool(lambda: next(iter(_validate([Source(name, data=data)], on))))
-    return json_entry(report)
+    return JSONResponse(json_entry(report))
 
 
 async def _batch_sources(request: Request) -> list[Any]:
@@ -134,7 +134,7 @@ async def respond(
     on = day(today, "today")
     book = ledger(request)
 
-    def work() -> dict[str, Any]:
+    def work() -> JSONResponse:
         parties = header_parties(data)
         if parties is not None and parties[1] not in party_codes(who.org):
             raise HttpProblem(403, f"this message is addressed to {parties[1]}, not to {who.org}; a message is "
@@ -142,13 +142,13 @@ async def respond(
         context = replace(context_for(BatchOptions(today=on)), seen=SeenIdentificaties(register=book))
         received = check(data, context, file="<request>")
         answered, recorded = respond_checked(received, context, ledger=book)
-        return {
+        return JSONResponse({
             "report": json_entry(answered.report),
             "retour": message_dict(answered.retour) if answered.retour is not None else None,
             "why_no_retour": answered.why_no_retour,
             "besluit": [message_dict(m) for m in answered.besluit],
             "ledger": [r.as_dict() for r in recorded] if recorded is not None else None,
-        }
+        })
 
     return await run_in_threadpool(work)
 
