@@ -15,7 +15,7 @@ from ijw_gateway.ledger.tokens import SCOPES, TOKEN_TABLE, create_token, parse_o
 from tests.service.conftest import BEPALING_01, EXAMPLES, Service, bepaling_json
 
 BEPALING_03 = EXAMPLES / "bepalingen" / "03-foodvalley-ede-301.yaml"  # gemeente 0228, WSS, 42420002 + 42423001
-CASE_A, CASE_B = "JBG-2026-000101", None  # B's kenmerk is read from its file
+CASE_A = "JBG-2026-000101"
 JW301 = (EXAMPLES / "berichten" / "jw301-toewijzing.xml").read_bytes()  # from gemeente 0202 to 99100001
 JW315 = (EXAMPLES / "berichten" / "jw315-verzoek-om-toewijzing.xml").read_bytes()  # from 99100001 to 0202
 
@@ -102,7 +102,7 @@ def test_health_and_openapi_need_no_token(service: Service) -> None:
 
 @pytest.fixture
 def two_cases(service: Service) -> tuple[str, str]:
-    """Case A of gemeente 0222 (JBG), built and recorded (JW301s to 42420001, 42421002); case B of 0228 (WSS), opened."""
+    """Case A of gemeente 0222 (JBG), built and recorded (JW301s to 42420001, 42421002); B of 0228 (WSS), opened."""
     a = service.client.post("/v1/build", params={"record": True, "dagtekening": "2026-03-06"},
                             json=bepaling_json(BEPALING_01), headers=service.auth("gemeente:0222"))
     assert a.status_code == 200, a.text
