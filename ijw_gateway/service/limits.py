@@ -36,7 +36,11 @@ BATCH_PATHS = ("/v1/validate/batch",)
 
 
 class BodyTooLarge(Exception):
-    pass
+    """A body without Content-Length went over the limit while it was read."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 def _problem(status: int, detail: str, extra_headers: list[tuple[bytes, bytes]] = ()) -> tuple[list, bytes]:  # type: ignore[assignment]
@@ -96,7 +100,7 @@ class Guard:
                 if message["type"] == "http.request":
                     received += len(message.get("body", b""))
                     if received > limit:
-                        raise BodyTooLarge()
+                        raise BodyTooLarge(limit)
                 return message  # type: ignore[no-any-return]
 
             try:
@@ -113,7 +117,7 @@ class Guard:
         except TimeoutError:
             await answer(503, f"the request took longer than {self.settings.request_timeout:g} seconds; try again "
                               "(writes are idempotent)", [(b"retry-after", b"1")])
-        except Exception as error:  # the last line of defence: a problem document, no traceback
+        except Exception as error:  # answered by problems._internal already, or here: never a traceback
             log.error("internal error", error=type(error).__name__, path=_route_of(scope))
             await answer(500, f"internal error ({type(error).__name__}); the service log has the details")
         finally:

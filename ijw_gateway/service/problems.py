@@ -3,7 +3,7 @@
 Our own errors keep the one-sentence message the CLI prints (``ijw: <detail>``); their class
 decides the status, as it decides the CLI's exit code. Errors of the HTTP layer itself
 (401, 403, 404, 413, 415, 503) are :class:`HttpProblem`. Anything else becomes a 500 that says
-only its kind in ``limits.Guard``; the log has the rest.
+only its kind; ``limits.Guard`` logs that kind, never a traceback.
 """
 
 from __future__ import annotations
@@ -86,6 +86,11 @@ def ijw_problem(error: IjwError) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Every error handler of the app: the one mapping of errors to problem documents."""
+    from ijw_gateway.service.limits import BodyTooLarge
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(_request: Request, error: BodyTooLarge) -> JSONResponse:
+        return problem_response(413, f"the request body is more than the limit of {error.limit:,} bytes")
 
     @app.exception_handler(HttpProblem)
     async def _http_problem(_request: Request, error: HttpProblem) -> JSONResponse:
@@ -110,3 +115,8 @@ def install(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "header", "body"))
         what = first.get("msg", "invalid value")
         return problem_response(400, f"{where or 'the request'}: {what}")
+
+    @app.exception_handler(Exception)
+    async def _internal(_request: Request, error: Exception) -> JSONResponse:
+        """Starlette answers with this, then raises the error on to ``limits.Guard``, which logs its kind."""
+        return problem_response(500, f"internal error ({type(error).__name__}); the service log has the details")
