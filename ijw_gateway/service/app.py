@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from ijw_gateway import __version__
 from ijw_gateway.service import problems
+from ijw_gateway.service.auth import TokenCache
 from ijw_gateway.service.limits import Guard
 from ijw_gateway.service.routes import bepaling, ledger, messages, ops
 from ijw_gateway.service.settings import Settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
                   redoc_url=None)
     api.state.ledger = book
     api.state.settings = settings
+    api.state.tokens = TokenCache(settings.token_cache_seconds)
     problems.install(api)
     for module in (messages, bepaling, ledger, ops):
         api.include_router(module.router)

@@ -1,20 +1,24 @@
 """Bearer tokens: every request names its token; the token names its organisation and scopes.
 
-The token is looked up in the ledger database on every request (by its hash), so a revoked
-token is refused by every process at once; nothing about tokens is kept in memory.
+The token is looked up in the ledger database (by its hash); a process trusts what it read for
+``Settings.token_cache_seconds`` (2 s), so a revoked token is refused by every process within that
+time, and a busy process does not ask the database for the same token on every request.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ijw_gateway.ledger.facts import AMSTERDAM
-from ijw_gateway.ledger.tokens import Org, Token, find_token
+from ijw_gateway.ledger.tokens import Org, Token, find_token, token_hash
 from ijw_gateway.service.problems import HttpProblem
 
 _BEARER = HTTPBearer(auto_error=False, description="A token of 'ijw tokens create'.")
@@ -35,12 +39,42 @@ class Principal:
         return scope in self.token.scopes
 
 
+class TokenCache:
+    """Tokens found in the ledger, trusted for ``seconds`` (unknown ones are asked again every time)."""
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._found: dict[str, tuple[float, Token]] = {}
+        self._lock = threading.Lock()
+
+    def find(self, ledger: Any, bearer: str) -> Token | None:
+        if self.seconds <= 0:
+            return find_token(ledger, bearer)
+        key = token_hash(bearer)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is not None and now - hit[0] < self.seconds:
+            return hit[1]
+        token = find_token(ledger, bearer)
+        with self._lock:
+            if token is None:
+                self._found.pop(key, None)
+            else:
+                if len(self._found) >= self.MAX_ENTRIES:
+                    self._found.clear()
+                self._found[key] = (now, token)
+        return token
+
+
 def principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_BEARER)) -> Principal:
     """The caller's token; 401 without one, or with one that is unknown, revoked or expired."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HttpProblem(401, "this request needs a token: send 'Authorization: Bearer <token>' "
                                "(make one with 'ijw tokens create')", _CHALLENGE)
-    token = find_token(request.app.state.ledger, credentials.credentials)
+    token = request.app.state.tokens.find(request.app.state.ledger, credentials.credentials)
     if token is None:
         raise HttpProblem(401, "the token is not known to this service", _CHALLENGE)
     if token.revoked_at is not None:

@@ -24,6 +24,8 @@ class Settings:
     max_concurrency: int = 32
     """Requests one process works on at once; more wait up to ``queue_timeout`` seconds, then get 503."""
     queue_timeout: float = 10.0
+    token_cache_seconds: float = 2.0
+    """How long a process trusts a token it looked up; a revoked token is refused everywhere within this time."""
     access_log: bool = True
     log_format: str = "text"
 
