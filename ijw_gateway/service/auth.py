@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.ledger.tokens import Org, Token, find_token, token_hash
@@ -49,16 +50,21 @@ class TokenCache:
         self._found: dict[str, tuple[float, Token]] = {}
         self._lock = threading.Lock()
 
-    def find(self, ledger: Any, bearer: str) -> Token | None:
+    def cached(self, bearer: str) -> Token | None:
+        """The token, when it was read less than ``seconds`` ago (no database)."""
         if self.seconds <= 0:
-            return find_token(ledger, bearer)
-        key = token_hash(bearer)
-        now = time.monotonic()
+            return None
         with self._lock:
-            hit = self._found.get(key)
-        if hit is not None and now - hit[0] < self.seconds:
-            return hit[1]
+            hit = self._found.get(token_hash(bearer))
+        return hit[1] if hit is not None and time.monotonic() - hit[0] < self.seconds else None
+
+    def find(self, ledger: Any, bearer: str) -> Token | None:
+        """The token as the ledger has it now (and remembered for ``seconds``), or None."""
+        now = time.monotonic()
         token = find_token(ledger, bearer)
+        if self.seconds <= 0:
+            return token
+        key = token_hash(bearer)
         with self._lock:
             if token is None:
                 self._found.pop(key, None)
@@ -69,12 +75,17 @@ class TokenCache:
         return token
 
 
-def principal(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_BEARER)) -> Principal:
+async def principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_BEARER)
+) -> Principal:
     """The caller's token; 401 without one, or with one that is unknown, revoked or expired."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HttpProblem(401, "this request needs a token: send 'Authorization: Bearer <token>' "
                                "(make one with 'ijw tokens create')", _CHALLENGE)
-    token = request.app.state.tokens.find(request.app.state.ledger, credentials.credentials)
+    cache: TokenCache = request.app.state.tokens
+    token = cache.cached(credentials.credentials)
+    if token is None:  # the database, off the event loop
+        token = await run_in_threadpool(cache.find, request.app.state.ledger, credentials.credentials)
     if token is None:
         raise HttpProblem(401, "the token is not known to this service", _CHALLENGE)
     if token.revoked_at is not None:
@@ -89,7 +100,7 @@ def principal(request: Request, credentials: HTTPAuthorizationCredentials | None
 def require(scope: str) -> Callable[..., Principal]:
     """A dependency: the caller, who must have ``scope`` (403 otherwise)."""
 
-    def check(who: Principal = Depends(principal)) -> Principal:
+    async def check(who: Principal = Depends(principal)) -> Principal:
         if not who.may(scope):
             raise HttpProblem(403, f"token {who.token.id} of {who.org} does not have the scope {scope} "
                                    f"(it has {', '.join(who.token.scopes)})")

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ijw_gateway.service.auth import RESPOND, VALIDATE, Principal
 from ijw_gateway.service.bodies import expect, xml_body
 from ijw_gateway.service.problems import HttpProblem
-from ijw_gateway.service.routes.common import day, ledger, xml_request
+from ijw_gateway.service.routes.common import day, ledger, off_loop, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, BatchLine, Responded, ValidationResult
 from ijw_gateway.service.tenancy import header_parties, party_codes
 
@@ -45,7 +45,7 @@ async def validate(
 
     data = await xml_body(request)
     on = day(today, "today")
-    report = await run_in_threadpool(lambda: next(iter(_validate([Source(name, data=data)], on))))
+    report = await off_loop(len(data), lambda: next(iter(_validate([Source(name, data=data)], on))))
     return JSONResponse(json_entry(report))
 
 
