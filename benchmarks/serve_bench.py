@@ -95,19 +95,24 @@ def messages_of(bodies: list[dict[str, Any]]) -> list[bytes]:
 
 
 @contextmanager
-def serving(url: str, workers: int, env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A real ``ijw serve`` on a free loopback port; yields its base URL and process, stops it after."""
+def serving(url: str, workers: int, env: dict[str, str], log: Path | None = None,
+            ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real ``ijw serve`` on a free loopback port; yields its base URL and process, stops it after.
+    With ``log``, its access log (JSON lines) goes to that file."""
     port = free_port()
+    logging = ["--log-format", "json"] if log is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "ijw_gateway.cli", "serve", "--ledger", url, "--port", str(port),
-         "--workers", str(workers), "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        [sys.executable, "-m", "ijw_gateway.cli", *logging, "serve", "--ledger", url, "--port", str(port),
+         "--workers", str(workers), *([] if log is not None else ["--no-access-log"])],
+        env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb") if log is not None else subprocess.PIPE,
+        start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"ijw serve ended: {process.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
+                why = process.stderr.read().decode()[-500:] if process.stderr else log.read_text()[-500:]  # type: ignore[union-attr]
+                raise RuntimeError(f"ijw serve ended: {why}")
             try:
                 if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 
 import typer
 
@@ -29,6 +30,21 @@ def _check(host: str, port: int, workers: int, timeout: float, concurrency: int)
         raise UsageError(f"--timeout {timeout:g}: expected seconds above 0 and at most 3600")
     if not 1 <= concurrency <= 1000:
         raise UsageError(f"--max-concurrency {concurrency}: expected a number of requests from 1 to 1000")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Bind the address once (as uvicorn will) so that a taken port or a foreign address is one sentence."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise UsageError(f"--host {host}: not an address of this machine ({error.strerror})") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise UsageError(f"--host {host} --port {port}: cannot listen there ({error.strerror or error})") from None
 
 
 def _loopback(host: str) -> bool:
@@ -69,6 +85,7 @@ def serve(
                         access_log=access_log, log_format=ijw_logging.current_format())
     with Ledger(url):  # a ledger that cannot be used is one sentence now, not one per worker
         pass
+    _check_free(host, port)
     if not _loopback(host):
         typer.echo(f"ijw serve: listening on {host}, not only on loopback; put TLS in front of it", err=True)
     ijw_logging.configure(verbose=access_log, log_format=settings.log_format)  # type: ignore[arg-type]
@@ -78,7 +95,7 @@ def serve(
     typer.echo(f"ijw serve: http://{host}:{port}/ ({workers} worker{'s' if workers != 1 else ''}); "
                "Ctrl-C stops it", err=True)
     log.info("serving", host=host, port=port, workers=workers)
-    try:
+    try:  # uvicorn ends with SystemExit(3) when it cannot start after all (the port taken since)
         if workers == 1:
             from ijw_gateway.service.app import create_app
 
@@ -88,5 +105,6 @@ def serve(
             uvicorn.run("ijw_gateway.service.app:from_environment", factory=True, host=host, port=port,
                         workers=workers, access_log=False, log_level="warning", server_header=False,
                         timeout_graceful_shutdown=10)
-    except OSError as error:
-        raise UsageError(f"--host {host} --port {port}: cannot listen there ({error.strerror or error})") from None
+    except SystemExit as stopped:
+        if stopped.code not in (None, 0):
+            raise UsageError(f"--host {host} --port {port}: the service could not start (see the line above)") from None
