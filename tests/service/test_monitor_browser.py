@@ -34,7 +34,7 @@ def authenticating_proxy(backend: str, token: str) -> Iterator[str]:
     host, _, port = backend.removeprefix("http://").partition(":")
 
     class Forward(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        def do_GET(self) -> None:
             upstream = http.client.HTTPConnection(host, int(port), timeout=60)
             upstream.request("GET", self.path, headers={"Authorization": f"Bearer {token}"})
             answer = upstream.getresponse()
