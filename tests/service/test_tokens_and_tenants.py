@@ -215,3 +215,21 @@ def test_same_message_and_event_twice_record_once(service: Service, two_cases: t
     other = service.client.post(f"/v1/cases/{a}/events", json={"event": "overleg", "at": "2026-02-25"},
                                 headers={**service.auth("gi:JBG"), "Idempotency-Key": "k1"})
     assert other.status_code == 200  # keys are per token: another token's k1 is another request
+
+
+def test_a_revoked_token_is_refused_within_the_cache_time(ledger_url: str) -> None:
+    import time
+
+    from tests.service.conftest import make_service
+
+    for seconds in (0.0, 0.5):
+        for service in make_service(ledger_url, token_cache_seconds=seconds):
+            secret, token = create_token(service.ledger, parse_org("gi:JBG"), SCOPES)
+            headers = {"Authorization": f"Bearer {secret}"}
+            assert service.client.get("/v1/status", headers=headers).status_code == 200
+            revoke_token(service.ledger, token.id)
+            if seconds:
+                assert service.client.get("/v1/status", headers=headers).status_code == 200  # trusted a while
+                time.sleep(seconds + 0.1)
+            refused = service.client.get("/v1/status", headers=headers)
+            assert refused.status_code == 401 and f"token {token.id} was revoked" in refused.json()["detail"]
