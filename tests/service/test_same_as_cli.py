@@ -91,8 +91,11 @@ def test_build_answers_the_files_of_ijw_build(service: Service, capsys: pytest.C
     assert response.status_code == 200, response.text
     built = response.json()
     assert built["recorded"] is None
-    assert {m["file"]: m["xml"].encode() for m in built["messages"]} == {
-        p.name: p.read_bytes() for p in out.iterdir()}
+    got = {m["file"]: m["xml"] for m in built["messages"]}
+    written = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert got.keys() == written.keys()
+    for name, text in got.items():
+        assert text.splitlines() == written[name].splitlines(), name
 
 
 def test_bad_bepaling_is_422_with_every_problem_as_the_cli_lists_them(service: Service,

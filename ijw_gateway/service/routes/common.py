@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from ijw_gateway.cli.options import parse_date
+from ijw_gateway.dates import parse_date
 
 
 def ledger(request: Request) -> Any:

@@ -28,7 +28,7 @@ INGEST_STATUS = {"recorded": 201, "duplicate": 200, "conflict": 409, "invalid": 
 
 
 def _moment(value: str | None, name: str) -> Any:
-    from ijw_gateway.cli.ledger import parse_moment
+    from ijw_gateway.dates import parse_moment
 
     return parse_moment(value, name)
 
