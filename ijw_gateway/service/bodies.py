@@ -35,11 +35,15 @@ async def xml_body(request: Request) -> bytes:
 
 
 async def json_body(request: Request) -> Any:
-    """The JSON document in the body (application/json), with our nesting limit."""
+    """The JSON document in the body (application/json), with our nesting limit and a bepaling file's size."""
     from ijw_gateway.safeyaml import load_json
+    from ijw_gateway.tussentaal.bepaling import MAX_BEPALING_BYTES
 
     expect(request, JSON_TYPES)
     data = await request.body()
+    if len(data) > MAX_BEPALING_BYTES:
+        raise HttpProblem(413, f"the JSON body is {len(data):,} bytes, more than the {MAX_BEPALING_BYTES:,} bytes "
+                               "a bepaling may have")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

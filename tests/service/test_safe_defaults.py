@@ -147,3 +147,21 @@ def test_openapi_describes_every_endpoint_with_its_schemas(service: Service) -> 
     schemas = document["components"]["schemas"]
     for name in ("ValidationResult", "Finding", "Built", "Responded", "Status", "Deadline", "Problem", "CaseInfo"):
         assert name in schemas
+
+
+def test_a_json_body_larger_than_a_bepaling_file_may_be_is_413(service: Service) -> None:
+    body = bepaling_json(BEPALING_01, commentaar="x" * (1024 * 1024))
+    response = service.client.post("/v1/map", json=body, headers=service.auth("gemeente:0222"))
+    assert response.status_code == 413
+    assert "a bepaling may have" in response.json()["detail"]
+
+
+def test_lazy_start_up_ijw_validate_loads_no_web_stack() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from ijw_gateway.cli import main; main(['validate', '--help']); "
+            "import ijw_gateway.cli.serve, ijw_gateway.cli.tokens; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -233,3 +233,18 @@ def test_a_revoked_token_is_refused_within_the_cache_time(ledger_url: str) -> No
                 time.sleep(seconds + 0.1)
             refused = service.client.get("/v1/status", headers=headers)
             assert refused.status_code == 401 and f"token {token.id} was revoked" in refused.json()["detail"]
+
+
+def test_a_provider_records_its_jw315s_only_in_a_case_opened_for_it(service: Service) -> None:
+    body = bepaling_json(BEPALING_01, route="315")
+    body["hulp"] = [h for h in body["hulp"] if h["aanbieder"] == "42420001"]
+    headers = service.auth("aanbieder:42420001")
+    refused = service.client.post("/v1/build", params={"record": True}, json=body, headers=headers)
+    assert refused.status_code == 409 and "open it first" in refused.json()["detail"]
+    assert service.ledger.counts()["cases"] == 0
+    assert service.client.post("/v1/cases", json=body, headers=service.auth("gi:JBG")).status_code == 201
+    built = service.client.post("/v1/build", params={"record": True}, json=body, headers=headers)
+    assert built.status_code == 200, built.text
+    assert [r["status"] for r in built.json()["recorded"]] == ["recorded"]
+    status = service.client.get("/v1/status", headers=headers).json()
+    assert {d["case"] for d in status["deadlines"]} == {body["kenmerk"]}

@@ -90,6 +90,8 @@ async def build(
     def work() -> JSONResponse:
         bep = bepaling_of(parse_bepaling(data))
         check_bepaling(who.org, bep, route or bep.route)
+        if book is not None and who.org.kind == "aanbieder":
+            book.case(bep.kenmerk)  # a provider records in a case its GI or gemeente opened; it opens none
         built = build_and_record(bep, None, route=route, dagtekening=on, catalog=default_catalog(), ledger=book)
         return JSONResponse({
             "messages": [{"bericht": m.bericht, "file": bestandsnaam(bep.kenmerk, m.model), "xml":  # type: ignore[arg-type]
