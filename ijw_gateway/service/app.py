@@ -44,7 +44,25 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     problems.install(api)
     for module in (messages, bepaling, ledger, ops):
         api.include_router(module.router)
+    api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return Guard(api, settings)
+
+
+def openapi_document(api: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases)."""
+    if api.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        from ijw_gateway.tussentaal import Bepaling
+
+        document = get_openapi(title=api.title, version=api.version, description=api.description,
+                               routes=api.routes)
+        schema = Bepaling.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        components.update(schema.pop("$defs", {}))
+        components["Bepaling"] = schema
+        api.openapi_schema = document
+    return api.openapi_schema
 
 
 def from_environment() -> Any:

@@ -4,6 +4,8 @@ document describes every endpoint with its schemas."""
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -145,8 +147,15 @@ def test_openapi_describes_every_endpoint_with_its_schemas(service: Service) -> 
         if method == "post":
             assert operation["requestBody"]["content"], path
     schemas = document["components"]["schemas"]
-    for name in ("ValidationResult", "Finding", "Built", "Responded", "Status", "Deadline", "Problem", "CaseInfo"):
+    for name in ("ValidationResult", "Finding", "Built", "Responded", "Status", "Deadline", "Problem", "CaseInfo",
+                 "Bepaling"):
         assert name in schemas
+    text = json.dumps(document)
+    for ref in set(re.findall(r'"#/components/schemas/([^"]+)"', text)):
+        assert ref in schemas, ref  # every reference resolves
+    assert "hulp" in schemas["Bepaling"]["properties"]
+    assert paths["/v1/build"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Bepaling"}
 
 
 def test_a_json_body_larger_than_a_bepaling_file_may_be_is_413(service: Service) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -20,11 +19,8 @@ from ijw_gateway.service.tenancy import check_bepaling
 router = APIRouter(prefix="/v1", tags=["bepalingen"])
 
 
-@cache
-def bepaling_schema() -> dict[str, Any]:
-    from ijw_gateway.tussentaal import Bepaling
-
-    return Bepaling.model_json_schema()
+BEPALING_SCHEMA = {"$ref": "#/components/schemas/Bepaling"}
+"""The request body of /v1/map, /v1/build and /v1/cases; ``app.openapi_document`` adds the model's schema."""
 
 
 def parse_bepaling(data: Any) -> Any:
@@ -36,7 +32,7 @@ def parse_bepaling(data: Any) -> Any:
 
 def _bepaling_body() -> dict[str, Any]:
     return json_request("A bepaling: the fields of a bepaling file (kenmerk, gecertificeerde_instelling, …, hulp).",
-                        {"type": "object", "description": "See the bepaling file's fields in the README."})
+                        BEPALING_SCHEMA)
 
 
 @router.post("/map", response_model=Mapping, responses=PROBLEMS, openapi_extra=_bepaling_body())

@@ -17,7 +17,7 @@ from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.service.auth import LEDGER_READ, LEDGER_WRITE, Principal
 from ijw_gateway.service.bodies import json_body, xml_body
 from ijw_gateway.service.problems import HttpProblem
-from ijw_gateway.service.routes.bepaling import parse_bepaling
+from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
 from ijw_gateway.service.routes.common import day, json_request, ledger, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
 from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
@@ -36,7 +36,7 @@ def _moment(value: str | None, name: str) -> Any:
 @router.post("/cases", response_model=CaseInfo, status_code=201, responses={**PROBLEMS, 200: {
     "model": CaseInfo, "description": "The case was open already; nothing changed."}},
     openapi_extra=json_request("A bepaling (the fields of a bepaling file); its kenmerk is the case id.",
-                               {"type": "object"}))
+                               BEPALING_SCHEMA))
 async def open_case(
     request: Request,
     at: str | None = Query(None, description="When the bepaling was voorgenomen (default now)."),
