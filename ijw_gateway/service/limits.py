@@ -33,6 +33,8 @@ SECURITY_HEADERS = [
 API_CSP = b"default-src 'none'; frame-ancestors 'none'"
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect")
 BATCH_PATHS = ("/v1/validate/batch",)
+BATCH_TIMEOUT_FACTOR = 10
+"""A batch (up to ``max_batch_bytes``) may take this many times the request timeout; its results stream."""
 
 
 class BodyTooLarge(Exception):
@@ -64,7 +66,9 @@ class Guard:
             self.slots = asyncio.Semaphore(self.settings.max_concurrency)
         started = time.perf_counter()
         path: str = scope.get("path", "")
-        limit = self.settings.max_batch_bytes if path in BATCH_PATHS else self.settings.max_body_bytes
+        batch = path in BATCH_PATHS
+        limit = self.settings.max_batch_bytes if batch else self.settings.max_body_bytes
+        timeout = self.settings.request_timeout * (BATCH_TIMEOUT_FACTOR if batch else 1)
         state = {"status": 0, "started": False}
         scope.setdefault("state", {})
 
@@ -109,13 +113,13 @@ class Guard:
                 await answer(503, "the service is busy; try again in a moment", [(b"retry-after", b"1")])
                 return
             try:
-                await asyncio.wait_for(self.app(scope, counted_receive, guarded_send), self.settings.request_timeout)
+                await asyncio.wait_for(self.app(scope, counted_receive, guarded_send), timeout)
             finally:
                 self.slots.release()
         except BodyTooLarge:
             await answer(413, f"the request body is more than the limit of {limit:,} bytes")
         except TimeoutError:
-            await answer(503, f"the request took longer than {self.settings.request_timeout:g} seconds; try again "
+            await answer(503, f"the request took longer than {timeout:g} seconds; try again "
                               "(writes are idempotent)", [(b"retry-after", b"1")])
         except Exception as error:  # answered by problems._internal already, or here: never a traceback
             log.error("internal error", error=type(error).__name__, path=_route_of(scope))
