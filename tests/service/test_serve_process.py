@@ -73,9 +73,8 @@ def test_end_to_end_over_http(ledger_url: str, tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("ledger_url", ["postgresql"], indirect=True)  # two workers share one PostgreSQL ledger
 def test_kill_9_of_a_worker_under_load_loses_no_acknowledged_write(ledger_url: str) -> None:
-    if not ledger_url.startswith("postgresql"):
-        pytest.skip("two workers share one ledger on PostgreSQL")
     made = ijw("tokens", "create", "--org", "gemeente:0222", "--scope", "ledger:write", "--ledger", ledger_url)
     token = made.stdout.strip()
     bodies = bepalingen(40, "KILLTEST")
