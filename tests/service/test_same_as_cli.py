@@ -25,20 +25,21 @@ def test_validate_is_one_entry_of_ijw_validate_json(service: Service, capsys: py
                                                     tmp_path: Path) -> None:
     broken = tmp_path / "broken.xml"
     broken.write_bytes(b"<jw301:Bericht xmlns:jw301='http://www.istandaarden.nl/ijw/3_2/jw301/schema'><oops/>")
+    verdicts = []
     for path in [*MESSAGES, broken]:
         expected = cli_json(["validate", str(path), "--format", "json", "--today", "2026-05-04"], capsys)
         response = service.client.post("/v1/validate", params={"today": "2026-05-04", "name": str(path)},
                                        content=path.read_bytes(), headers={**XML, **service.auth("gemeente:0202")})
         assert response.status_code == 200, response.text
         assert response.json() == expected["results"][0], path.name
-    assert any(not r for r in [response.json()["valid"]])  # the broken one is judged invalid, not refused
+        verdicts.append(response.json()["valid"])
+    assert verdicts[-2:] == [False, False]  # the invalid example and the broken one are judged, not refused
 
 
 def test_batch_streams_what_ijw_validate_reports_in_order(service: Service, capsys: pytest.CaptureFixture[str],
                                                           tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
-    twice = MESSAGES[0].read_bytes()
     names = []
     for index, path in enumerate([*MESSAGES, MESSAGES[0]]):  # the same message twice: TR056 within the batch
         target = folder / f"{index:02d}-{path.name}"
@@ -63,7 +64,6 @@ def test_batch_streams_what_ijw_validate_reports_in_order(service: Service, caps
                                  headers={"content-type": "application/zip", **service.auth("gemeente:0202")})
     assert zipped.status_code == 200
     assert zipped.text == response.text
-    assert twice
 
 
 @pytest.mark.parametrize("path", [BEPALING_01, BEPALING_02], ids=lambda p: p.stem)
