@@ -1,6 +1,6 @@
 """Load test of ``ijw serve``: 50 concurrent clients post messages to 2 workers on one PostgreSQL ledger.
 
-    IJW_BENCH_POSTGRES_URL=postgresql+psycopg://… python benchmarks/serve_bench.py [--cases 300] [--clients 50]
+    IJW_BENCH_POSTGRES_URL=postgresql+psycopg://… python benchmarks/serve_bench.py [--cases 1000] [--clients 50] [--client-processes 1]
 
 (falls back to IJW_TEST_POSTGRES_URL). Loopback only, bounded in count and time (--max-seconds).
 
@@ -314,10 +314,10 @@ def kill_one_worker(process: subprocess.Popen[bytes]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=300, help="cases per phase (two messages each)")
+    parser.add_argument("--cases", type=int, default=1000, help="cases per phase (two messages each)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--client-processes", type=int, default=2,
+    parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the clients are spread over (the kill phase uses one)")
     parser.add_argument("--max-seconds", type=float, default=240.0, help="a bound on each phase")
     args = parser.parse_args()

@@ -108,12 +108,17 @@ class Guard:
                 return message  # type: ignore[no-any-return]
 
             try:
-                await asyncio.wait_for(self.slots.acquire(), self.settings.queue_timeout)
+                if self.slots.locked():  # the fast path takes a free slot without a timer
+                    async with asyncio.timeout(self.settings.queue_timeout):
+                        await self.slots.acquire()
+                else:
+                    await self.slots.acquire()
             except TimeoutError:
                 await answer(503, "the service is busy; try again in a moment", [(b"retry-after", b"1")])
                 return
             try:
-                await asyncio.wait_for(self.app(scope, counted_receive, guarded_send), timeout)
+                async with asyncio.timeout(timeout):  # no task of its own, unlike wait_for
+                    await self.app(scope, counted_receive, guarded_send)
             finally:
                 self.slots.release()
         except BodyTooLarge:
