@@ -1,6 +1,6 @@
 """Load test of ``ijw serve``: 50 concurrent clients post messages to 2 workers on one PostgreSQL ledger.
 
-    IJW_BENCH_POSTGRES_URL=postgresql+psycopg://… python benchmarks/serve_bench.py [--cases 1000] [--clients 50] [--client-processes 1]
+    IJW_BENCH_POSTGRES_URL=postgresql+psycopg://… python benchmarks/serve_bench.py [--cases 1000] [--clients 50]
 
 (falls back to IJW_TEST_POSTGRES_URL). Loopback only, bounded in count and time (--max-seconds).
 
