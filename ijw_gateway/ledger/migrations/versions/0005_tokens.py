@@ -1,6 +1,6 @@
 """The HTTP service's tokens (only their hashes) and its idempotency keys, shared by every process.
 
-Revision ID: 0005
+Revision ID: 0005_tokens
 Revises: 0003
 Create Date: 2026-12-03
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from ijw_gateway.ledger.store import UtcDateTime
 
-revision: str = "0005"
+revision: str = "0005_tokens"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
