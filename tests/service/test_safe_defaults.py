@@ -174,3 +174,27 @@ def test_lazy_start_up_ijw_validate_loads_no_web_stack() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_invalid_message_is_not_recorded_and_says_why(service: Service) -> None:
+    headers = {**XML, **service.auth("gemeente:0202")}
+    broken = JW301.replace(b"<jw301:Header>", b"<jw301:Header><jw301:Oeps/>", 1)
+    response = service.client.post("/v1/messages", params={"direction": "sent"}, content=broken, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["status"] == "invalid" and "not a valid iJw message" in response.json()["detail"]
+    wrong = service.client.post("/v1/messages", params={"direction": "sideways"}, content=JW301, headers=headers)
+    assert wrong.status_code == 400 and "expected 'sent' or 'received'" in wrong.json()["detail"]
+    assert service.ledger.counts()["messages"] == 0
+
+
+def test_a_zip_that_unpacks_over_the_limit_is_413(small: Service) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.xml", b" " * 2_000_000)  # a few kilobytes packed
+    assert len(buffer.getvalue()) < 4000
+    response = small.client.post("/v1/validate/batch", content=buffer.getvalue(),
+                                 headers={"content-type": "application/zip", **small.auth("gemeente:0202")})
+    assert response.status_code == 413 and "bomb.xml" in response.json()["detail"]
