@@ -78,6 +78,11 @@ def configure(verbose: bool = False, log_format: LogFormat = "text") -> None:
         _apply()
 
 
+def current_format() -> LogFormat:
+    """The format configure() chose (``ijw serve`` hands it to its worker processes)."""
+    return _SETTINGS.log_format
+
+
 def _apply() -> None:
     import structlog  # here, not at the top: see configure()
 

@@ -99,6 +99,8 @@ COMMANDS = {
     "demo": "demo",
     "start": "provider",
     "stop": "provider",
+    "serve": "serve",
+    "tokens": "tokens",
 }
 """Command name → the module under ``ijw_gateway.cli`` that registers it on :data:`app`."""
 

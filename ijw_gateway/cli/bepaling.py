@@ -53,8 +53,9 @@ def map_command(
         regios = map_alle_regios(bep, catalog=catalog)
         ok = all(r.mapping.ok for r in regios) and all(r.mapping.buildable for r in regios if r.eigen_regio)
         if output_format == "json":
-            typer.echo(json.dumps({"gemeente": bep.gemeente, "regio": catalog.regio(bep.gemeente),
-                                   "regios": [r.as_json() for r in regios]}, ensure_ascii=False, indent=2))
+            from ijw_gateway.tussentaal.mapping import alle_regios_json
+
+            typer.echo(json.dumps(alle_regios_json(bep, regios, catalog=catalog), ensure_ascii=False, indent=2))
         else:
             typer.echo(_all_regions_text(bep, regios))
         log.info("mapped in every region", lines=len(bep.hulp), regions=len(regios), ok=ok)

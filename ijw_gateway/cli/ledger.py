@@ -15,7 +15,8 @@ from typing import Any
 import typer
 
 from ijw_gateway.cli import app
-from ijw_gateway.cli.options import LEDGER_HELP, check_date_range, ledger_option, parse_date
+from ijw_gateway.cli.options import LEDGER_HELP, ledger_option, parse_date
+from ijw_gateway.dates import parse_moment
 from ijw_gateway.errors import UsageError
 from ijw_gateway.ledger.facts import AMSTERDAM, EVENTS, local_date
 from ijw_gateway.logging import get_logger
@@ -36,21 +37,6 @@ def _ledger_options(
     db: str | None = ledger_option(LEDGER_HELP["ledger"]),
 ) -> None:
     ctx.obj = {"db": db}
-
-
-def parse_moment(value: str | None, option: str) -> date | datetime | None:
-    """``--at``: a date (YYYY-MM-DD) or an ISO datetime; without an offset it is Amsterdam time."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        moment = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"{option} {value}: expected a date YYYY-MM-DD or a date and time such as 2026-04-24T10:30"
-        ) from None
-    check_date_range(moment if not isinstance(moment, datetime) else moment.date(), value, option)
-    return moment
 
 
 def _format(value: str, allowed: tuple[str, ...]) -> str:

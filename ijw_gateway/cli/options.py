@@ -1,35 +1,13 @@
 """Parsing of option values shared by the commands, with errors that name the option."""
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ijw_gateway.errors import UsageError
+from ijw_gateway.dates import EARLIEST, LATEST, check_date_range, parse_date  # noqa: F401 - the CLI's names
 
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import Ledger
-
-
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
-"""The dates an option accepts: the ledger's working-day calendar and its deadlines cover these years."""
-
-
-def parse_date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} {value}: expected a date as YYYY-MM-DD, e.g. 2026-05-04") from None
-    return check_date_range(day, value, option)
-
-
-def check_date_range(day: date, value: str, option: str) -> date:
-    """``day`` when it lies in the supported years; else a UsageError naming the option."""
-    if not EARLIEST <= day <= LATEST:
-        raise UsageError(f"{option} {value}: expected a date between {EARLIEST} and {LATEST}")
-    return day
 
 
 def open_ledger(url: str) -> "Ledger":

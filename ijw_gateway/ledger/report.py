@@ -801,14 +801,18 @@ def _glossary_section(report: dict[str, Any]) -> str:
             f'terms</h2><dl class="glossary" id="glossary">{items}</dl></section>')
 
 
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The page's Content-Security-Policy: no script, no network; inline CSS and data: images only (also the
+header of ``/monitor``)."""
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The report as one self-contained HTML page (inline CSS and SVG, no script, no network)."""
     today = _e(report["today"])
     parts = [
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>iJw ledger report {today}</title><style>{_CSS}</style></head><body>",
         f'<header><h1>Aanmeldroutes jeugdhulp — monitor</h1><p>Deadlines of the 301 and 315 routes and the iJw '
         f"process rules of the {_header_period(report)}, judged on "

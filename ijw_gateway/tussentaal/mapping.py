@@ -465,3 +465,12 @@ def map_or_raise(bepaling: Bepaling, *, catalog: Catalog | None = None, splitsen
 __all__ = ["FREQUENTIE_CODES", "MAX_TOEWIJZINGEN_PER_REGEL", "Mapping", "Omrekening", "OmvangCodes",
            "OnmapbareRegel", "Periode", "Regelfout", "RegioMapping", "Splitsing", "Toewijzing", "map_alle_regios",
            "map_bepaling", "map_line", "map_line_in_regio", "map_or_raise"]
+
+
+def alle_regios_json(
+    bepaling: Bepaling, regios: list[RegioMapping], *, catalog: Catalog | None = None
+) -> dict[str, Any]:
+    """``ijw map --all-regions --format json`` (and ``/v1/map?all_regions=true``)."""
+    catalog = catalog or default_catalog()
+    return {"gemeente": bepaling.gemeente, "regio": catalog.regio(bepaling.gemeente),
+            "regios": [r.as_json() for r in regios]}

@@ -93,6 +93,11 @@ def _private(report: MessageReport) -> MessageReport:
     return report.model_copy(update={"findings": findings})
 
 
+def json_entry(report: MessageReport) -> dict[str, object]:
+    """One entry of ``results`` in ``ijw validate --format json`` (personal values removed), also ``/v1/validate``'s."""
+    return _private(report).as_json()
+
+
 def describe_finding(finding: Finding) -> str:
     finding = without_personal_values(finding)
     where = finding.path or ""
@@ -122,7 +127,7 @@ class ReportWriter:
             assert self._spool is not None
             if self.summary.files > 1:
                 self._spool.write(",\n")
-            self._spool.write("    " + json.dumps(report.as_json(), ensure_ascii=False))
+            self._spool.write("    " + json.dumps(report.as_json(), ensure_ascii=False))  # report is _private
         else:
             assert self._spool is not None
             self._spool.write(self._testcase(report))

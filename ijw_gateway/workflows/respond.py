@@ -32,7 +32,7 @@ from ijw_gateway.workflows.publish import publish
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import IngestResult, Ledger
 
-__all__ = ["Answer", "Response", "answer", "respond_to"]
+__all__ = ["Answer", "Response", "answer", "respond_checked", "respond_to"]
 
 
 @dataclass
@@ -113,16 +113,25 @@ def respond_to(
     if result.retour is not None:
         files.append((out / f"{stem}-{result.retour.bericht}.xml", result.retour.data))
     files += [(out / f"{stem}-{m.bericht}-{index}.xml", m.data) for index, m in enumerate(result.besluit, 1)]
-
-    def record() -> list[IngestResult] | None:
-        if ledger is None or received.model is None:
-            return None
-        return ledger.record_checked([(received, "received"), *((m, "sent") for m in result.answers)])
-
-    paths, recorded = publish(files, record)
+    paths, recorded = publish(files, lambda: _record(received, result, ledger))
     response = Response(result, ledger=recorded)
     if result.retour is not None:
         response.retour, paths = paths[0], paths[1:]
     response.besluit = [(path, m.model) for path, m in zip(paths, result.besluit, strict=True)]  # type: ignore[misc]
     return response
 
+
+def respond_checked(
+    received: CheckedMessage, context: ValidationContext, *, ledger: Ledger | None = None
+) -> tuple[Answer, list[IngestResult] | None]:
+    """The answer to a checked received message, without files (the HTTP service): with a ``ledger``
+    the toewijzingen are numbered from it and the message is recorded with its answers, in one transaction."""
+    counter = ledger.toewijzingnummer if ledger is not None else None
+    result = answer(received, context.system_date, toewijzingnummer=counter)
+    return result, _record(received, result, ledger)
+
+
+def _record(received: CheckedMessage, result: Answer, ledger: Ledger | None) -> list[IngestResult] | None:
+    if ledger is None or received.model is None:
+        return None
+    return ledger.record_checked([(received, "received"), *((m, "sent") for m in result.answers)])

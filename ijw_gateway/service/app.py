@@ -1,0 +1,74 @@
+"""The application: ``create_app(settings)``; ``from_environment()`` for uvicorn's worker processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from ijw_gateway import __version__
+from ijw_gateway.service import problems
+from ijw_gateway.service.auth import TokenCache
+from ijw_gateway.service.limits import Guard
+from ijw_gateway.service.routes import bepaling, ledger, messages, ops
+from ijw_gateway.service.settings import Settings
+
+DESCRIPTION = """The ijw gateway over HTTP: validate, map, build and answer iJw 3.2 messages and keep the case
+ledger, for systems that are not written in Python. Every /v1 request and /monitor needs
+`Authorization: Bearer <token>` (`ijw tokens create`); ledger reads and writes are confined to the
+token's organisation. Errors are `application/problem+json` (RFC 9457)."""
+
+
+def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
+    """The ASGI application on the ledger of ``settings`` (opened now: LedgerError when it cannot be used).
+
+    The result is the FastAPI app wrapped in :class:`~.limits.Guard`; the FastAPI app itself is its ``.app``.
+    """
+    from ijw_gateway.ledger.ledger import Ledger
+
+    book = ledger_object if ledger_object is not None else Ledger(settings.ledger)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if ledger_object is None:
+            book.close()
+
+    api = FastAPI(title="ijw-gateway", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  redoc_url=None)
+    api.state.ledger = book
+    api.state.settings = settings
+    api.state.tokens = TokenCache(settings.token_cache_seconds)
+    problems.install(api)
+    for module in (messages, bepaling, ledger, ops):
+        api.include_router(module.router)
+    api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
+    return Guard(api, settings)
+
+
+def openapi_document(api: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases)."""
+    if api.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        from ijw_gateway.tussentaal import Bepaling
+
+        document = get_openapi(title=api.title, version=api.version, description=api.description,
+                               routes=api.routes)
+        schema = Bepaling.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        components.update(schema.pop("$defs", {}))
+        components["Bepaling"] = schema
+        api.openapi_schema = document
+    return api.openapi_schema
+
+
+def from_environment() -> Any:
+    """The app of a worker process started by ``ijw serve --workers N`` (settings in the environment)."""
+    from ijw_gateway import logging as ijw_logging
+
+    settings = Settings.from_environment()
+    ijw_logging.configure(verbose=settings.access_log, log_format=settings.log_format)  # type: ignore[arg-type]
+    return create_app(settings)

@@ -1,0 +1,204 @@
+"""The ledger over HTTP: open cases, record events and messages, read the status and the report — each
+confined to the token's organisation (``tenancy``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from ijw_gateway.ledger.facts import AMSTERDAM
+from ijw_gateway.service.auth import LEDGER_READ, LEDGER_WRITE, Principal
+from ijw_gateway.service.bodies import json_body, xml_body
+from ijw_gateway.service.problems import HttpProblem
+from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
+from ijw_gateway.service.routes.common import day, json_request, ledger, xml_request
+from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
+from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
+
+router = APIRouter(prefix="/v1", tags=["ledger"])
+
+INGEST_STATUS = {"recorded": 201, "duplicate": 200, "conflict": 409, "invalid": 422, "unlinked": 422}
+
+
+def _moment(value: str | None, name: str) -> Any:
+    from ijw_gateway.dates import parse_moment
+
+    return parse_moment(value, name)
+
+
+@router.post("/cases", response_model=CaseInfo, status_code=201, responses={**PROBLEMS, 200: {
+    "model": CaseInfo, "description": "The case was open already; nothing changed."}},
+    openapi_extra=json_request("A bepaling (the fields of a bepaling file); its kenmerk is the case id.",
+                               BEPALING_SCHEMA))
+async def open_case(
+    request: Request,
+    at: str | None = Query(None, description="When the bepaling was voorgenomen (default now)."),
+    who: Principal = Depends(LEDGER_WRITE),
+) -> Any:
+    """Open the case of a bepaling, as `ijw ledger open`; opening it again changes nothing (200)."""
+    data = await json_body(request)
+    moment = _moment(at, "at")
+    book = ledger(request)
+
+    def work() -> JSONResponse:
+        bep = parse_bepaling(data)
+        check_bepaling(who.org, bep, "case")
+        info = book.open(bep, at=moment)
+        return JSONResponse(info.as_dict(), status_code=201 if info.created else 200)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/cases/{case}/events", response_model=EventResult, status_code=201, responses={**PROBLEMS, 200: {
+    "model": EventResult, "description": "Recorded before (the same event on the same day, or the same "
+    "Idempotency-Key)."}, 404: {"description": "No such case for this organisation."},
+    409: {"description": "The Idempotency-Key was used for another request."}},
+    openapi_extra=json_request("The route event.", Event.model_json_schema()))
+async def record_event(
+    request: Request,
+    case: str,
+    idempotency_key: str | None = Header(None, max_length=200, description="A client's key for this request: "
+                                         "a retry with the same key gets the first answer."),
+    who: Principal = Depends(LEDGER_WRITE),
+) -> Any:
+    """Record a route event of a case, as `ijw ledger record`; the same event on the same day records once."""
+    from ijw_gateway.ledger.tokens import remember, remembered
+
+    data = await json_body(request)
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str) or set(data) - {"event", "at"}:
+        raise HttpProblem(400, 'the body must be {"event": NAME, "at": DATETIME (optional)}')
+    at = data.get("at")
+    if at is not None and not isinstance(at, str):
+        raise HttpProblem(400, "at: expected YYYY-MM-DD or an ISO date and time as text")
+    book = ledger(request)
+    fingerprint = hashlib.sha256(json.dumps([case, data], sort_keys=True).encode()).hexdigest()
+
+    def work() -> JSONResponse:
+        if idempotency_key is not None:
+            before = remembered(book, who.token.id, idempotency_key)
+            if before is not None:
+                return _replay(before, fingerprint)
+        check_case(book, who.org, case)
+        moment = _moment(at, "at") if at is not None else datetime.now(AMSTERDAM)
+        result = book.record(case, data["event"], at=moment)
+        status, body = (201 if result.created else 200), json.dumps(result.as_dict())
+        if idempotency_key is not None:  # another process may have answered first: its answer stands
+            return _replay(remember(book, who.token.id, idempotency_key, fingerprint, status, body), fingerprint)
+        return JSONResponse(result.as_dict(), status_code=status)
+
+    return await run_in_threadpool(work)
+
+
+def _replay(before: tuple[str, int, str], fingerprint: str) -> JSONResponse:
+    request_hash, status, body = before
+    if request_hash != fingerprint:
+        raise HttpProblem(409, "this Idempotency-Key was used for another request; use a new key for a new request")
+    return JSONResponse(json.loads(body), status_code=status)
+
+
+@router.post("/messages", response_model=IngestResult, status_code=201, responses={**PROBLEMS, 200: {
+    "model": IngestResult, "description": "Recorded before (a retry): nothing changed."},
+    409: {"model": IngestResult, "description": "Another message under this sender, type and identificatie."}},
+    openapi_extra=xml_request("An iJw message the token's organisation sent or received."))
+async def ingest(
+    request: Request,
+    direction: str = Query(..., description="sent or received, from the token's organisation's side."),
+    who: Principal = Depends(LEDGER_WRITE),
+) -> Any:
+    """Record a message, linked to its case, as `ijw ledger ingest`; the same message twice records once."""
+    from ijw_gateway.ledger.ledger import IngestResult as Result
+    from ijw_gateway.validation.validator import ValidationContext, check
+
+    if direction not in ("sent", "received"):
+        raise HttpProblem(400, f"direction {direction}: expected 'sent' or 'received'")
+    data = await xml_body(request)
+    book = ledger(request)
+
+    def work() -> JSONResponse:
+        parties = header_parties(data)
+        if parties is not None:
+            check_party(who.org, *parties, direction)
+        checked = check(data, ValidationContext(rules=False))
+        if checked.model is None:
+            errors = [f for f in checked.report.findings if f.severity == "error"]
+            first = errors[0] if errors else None
+            where = f" at {first.path}" if first is not None and first.path else ""
+            detail = f"not a valid iJw message{where}: {first.message if first else 'unreadable'}"
+            result = Result(source="<request>", status="invalid", berichttype=checked.bericht, detail=detail)
+        elif parties is None:
+            raise HttpProblem(400, "the message has no Header with Afzender and Ontvanger")
+        else:
+            result = book.record_checked([(checked, direction)])[0]
+        return JSONResponse(result.as_dict(), status_code=INGEST_STATUS[result.status])
+
+    return await run_in_threadpool(work)
+
+
+def _visible_status(book: Any, who: Principal, case: str | None, today: Any, overdue: bool,
+                    due_within: int | None) -> list[Any]:
+    if case is not None:
+        check_case(book, who.org, case)
+        return book.status(case, today=today, overdue=overdue, due_within=due_within)  # type: ignore[no-any-return]
+    mine = visible_cases(book, who.org)
+    return [d for d in book.status(today=today, overdue=overdue, due_within=due_within) if d.case in mine]
+
+
+def _today(value: str | None) -> Any:
+    return day(value, "today") or datetime.now(AMSTERDAM).date()
+
+
+@router.get("/status", response_model=Status, responses=PROBLEMS)
+async def status(
+    request: Request,
+    case: str | None = Query(None, description="Only this case."),
+    overdue: bool = Query(False, description="Only overdue deadlines."),
+    due_within: int | None = Query(None, description="Only open deadlines due within N werkdagen."),
+    today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
+    who: Principal = Depends(LEDGER_READ),
+) -> Any:
+    """The deadlines of the organisation's cases: `ijw ledger status --format json`, with its filters."""
+    on = _today(today)
+    book = ledger(request)
+
+    def work() -> JSONResponse:
+        deadlines = _visible_status(book, who, case, on, overdue, due_within)
+        return JSONResponse({"today": on.isoformat(), "deadlines": [d.model_dump(mode="json") for d in deadlines]})
+
+    return await run_in_threadpool(work)
+
+
+def tenant_report(book: Any, who: Principal, on: Any) -> dict[str, Any]:
+    """``ijw ledger report``'s data over the organisation's cases only."""
+    from ijw_gateway.ledger.report import build_report
+
+    mine = visible_cases(book, who.org)
+    cases = [c for c in book.cases() if c.case in mine]
+    deadlines = [d for d in book.status(today=on) if d.case in mine]
+    return build_report(cases, deadlines, today=on, calendar=book.calendar, definitions=book.definitions)
+
+
+@router.get("/report", responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}},
+                                                    "description": "The monitor report."}})
+async def report(
+    request: Request,
+    format: str = Query("json", description="json or html."),
+    today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
+    who: Principal = Depends(LEDGER_READ),
+) -> Response:
+    """The monitor report of the organisation's cases: `ijw ledger report --format json|html`."""
+    from ijw_gateway.ledger.report import CSP, render_html
+
+    if format not in ("json", "html"):
+        raise HttpProblem(400, f"format {format}: expected json or html")
+    on = _today(today)
+    data = await run_in_threadpool(tenant_report, ledger(request), who, on)
+    if format == "json":
+        return JSONResponse(data)
+    return HTMLResponse(render_html(data), headers={"Content-Security-Policy": CSP})
