@@ -9,30 +9,30 @@ server (each run uses a fresh schema, dropped afterwards).
 (a) baseline: the work no ledger can avoid for the same items — every message parsed
     (``ijw.parse``: safe parse + XSD + model) and every route event inserted with one
     executemany, in one process;
+(x) bare lxml parse + XSD of the same message files (our schemas), files/s;
 (b) the ledger on SQLite: cases opened, then day by day the route events
     (``Ledger.record_many``) and the message files of that day (``Ledger.ingest`` of a
-    directory, as ``ijw ledger ingest DIR``), in events (messages + route events) per s;
+    directory, as ``ijw ledger ingest DIR``), in events (messages + route events) per s, and
+    the message files alone per s as a ratio to (x);
 (c) the same on PostgreSQL;
 (d) ``Ledger.status(overdue=True)`` over --status-cases cases (written straight into
     the tables), in seconds, against the baseline of reading those rows with SQLAlchemy.
-Targets (issue C): (b) >= 5,000 events/s; (d) < 2 s for 50,000 cases.
+Targets (issue 12): (b) >= 5,000 events/s, (c) >= 2,500 events/s; (d) < 2 s for 50,000 cases.
 
-Measured on this project's 2-core machine while other test runs shared it (load average
-3.5-5, so absolute figures are pessimistic; compare the ratios), 100,000 events = 17,500
-cases, 52,500 route events, 47,500 message files:
+Measured on this project's 2-core machine, 100,000 events = 17,500 cases, 52,500 route
+events, 47,500 message files; at load average 1.5 (after the ledger split: batched look-ups
+by natural key, one multi-row write per table, PostgreSQL through ``unnest``, fields read from
+the checked tree):
 
-    (a) baseline                           8,811 events/s
-    (b) ledger on SQLite                   1,885 events/s  (b)/(a) = 0.21  — target missed
-        (1,716 and 0.20 in a second run; before the DB-API write path and the parsing
-        workers: 1,166 events/s, (b)/(a) = 0.11; before batching: ~450 events/s)
-    (c) ledger on PostgreSQL                 635 events/s  (c)/(a) = 0.07  (before: 607, 0.06;
-        one round trip per statement, ~9 per message)
-    (d) status --overdue, 50,000 cases, SQLite: 1.25 s and 1.32 s on a quiet machine (load
-        0.3-1, ratio 0.5 to reading every row), ~2.4 s CPU in one process; 4.2 s (ratio 0.9)
-        and PostgreSQL 2.3 s (ratio 0.9) while the test suite ran beside it (load 3.3).
-        Before the cyclic GC was switched off during the read and the route engine's
-        look-ups were inlined: 2.6 s quiet, 5.6-8.3 s under load (ratio 0.9-1.6), PostgreSQL
-        5.6 s; before the lean reader: 34 s.  — target < 2 s met on a quiet machine
+    (a) baseline                          24,452 events/s     (x) parse + XSD 25,860 files/s
+    (b) ledger on SQLite                   6,999 events/s  (b)/(a) = 0.29; 3,768 files/s, 0.15 of (x)
+    (c) ledger on PostgreSQL               5,200 events/s  (c)/(a) = 0.21; 2,800 files/s, 0.11 of (x)
+    (d) status --overdue, 50,000 cases: 0.85 s SQLite, 0.86 s PostgreSQL (ratio 0.4-0.6)
+
+Before the split, in the same session at load 3: (b) 5,199 events/s (0.23), (c) 1,722 (0.08,
+~9 round trips per message). Under load 8 the split gave 1,708 and 1,649 events/s (0.20, 0.19).
+Earlier history: 1,166 events/s before the parsing workers, ~450 before batching; status 34 s
+before the lean reader.
 """
 
 from __future__ import annotations
