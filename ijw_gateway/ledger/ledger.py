@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ijw_gateway.errors import LedgerError, MessageError, UsageError
 from ijw_gateway.files import DanglingLink, NotARegularFile, not_a_message_file, read_regular_file, xml_files
+from ijw_gateway.ledger import chain_store
 from ijw_gateway.ledger.calendar import WorkingDayCalendar
 from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.ledger.deadlines import Deadline
@@ -592,6 +593,8 @@ class Ledger:
         products = [(new_id, r, "RA") for r in info.referenties]
         products += [(new_id, n, "TN") for n in info.toewijzingnummers if n not in info.referenties]
         cur.many(_SQL_PRODUCT, products)
+        if prepared.chain is not None:  # the toewijzingen, starts, stops, prestaties it states (chain_store.py)
+            chain_store.record(cur, new_id, case_id, prepared.chain, bsn_hash)
         if not info.heenbericht:
             self._claim(conn, info.berichttype, info.afzender, info.identificatie, prepared.claim_hash, raw=cur)
         return IngestResult(status="recorded", case=case_id, **base)

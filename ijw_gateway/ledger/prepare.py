@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ijw_gateway.errors import MessageError, UsageError
+from ijw_gateway.ledger.chain import ChainFacts, chain_facts, hashed
 from ijw_gateway.ledger.extract import MessageInfo, message_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
@@ -40,15 +41,22 @@ class Prepared:
     bsn_hash: str | None
     content_hash: str
     claim_hash: str  # keyed hash of the content digest: the TR056 claim (ledger_identificatie)
+    chain: ChainFacts | None = None
+    """What the message says about its toewijzingen (chain.py), BSNs hashed."""
 
 
 def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
     info = message_info(model)
+    facts = chain_facts(model)
+    if facts is not None:
+        bsns: dict[str, str] = {}
+        facts = hashed(facts, lambda bsn: bsns.get(bsn) or bsns.setdefault(bsn, hasher.bsn(bsn)))
     return Prepared(
         info=replace(info, bsn=None),
         bsn_hash=hasher.bsn(info.bsn) if info.bsn else None,
         content_hash=hasher.content(data),
         claim_hash=hasher.content(content_digest(data).encode()),
+        chain=facts,
     )
 
 

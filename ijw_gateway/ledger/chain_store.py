@@ -1,0 +1,179 @@
+"""The chain's tables and its write path: each checked message's :class:`~.chain.ChainFacts`,
+stored beside the message in the same transaction (``record``), on the DB-API cursor.
+
+Rows carry their natural keys — (gemeente, ToewijzingNummer), (aanbieder, gemeente,
+ReferentieNummer), the heenbericht's (type, afzender, identificatie) — and the case and
+message they came with. A link is a query on those keys (indexed), so messages may arrive
+in any order; a message is stored once (the ledger's own natural key guards that), so
+recording it again adds nothing. BSNs are stored only as keyed hashes (``bsn_hash``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
+
+from ijw_gateway.ledger.chain import ChainFacts
+from ijw_gateway.ledger.writer import RawCursor
+
+__all__ = ["DECLARATIE", "LEVERING", "PRESTATIE", "RETOUR_ITEM", "TOEWIJZING", "record"]
+
+_META = MetaData()  # the chain's tables, as migration 0004 creates them (documentation and SQLAlchemy reads)
+
+
+def _message() -> Column[int]:
+    return Column("message_id", Integer, ForeignKey("ledger_message.id", ondelete="CASCADE"), nullable=False)
+
+
+TOEWIJZING = Table(
+    "ledger_toewijzing", _META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _message(),
+    Column("case_id", String(50), nullable=False),
+    Column("gemeente", String(4), nullable=False),
+    Column("aanbieder", String(8), nullable=False),
+    Column("nummer", String(10), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("referentie_aanbieder", String(36)),
+    Column("categorie", String(2)),
+    Column("code", String(5)),
+    Column("ingangsdatum", Date, nullable=False),
+    Column("einddatum", Date),
+    Column("reden_wijziging", String(2)),
+    Column("volume", Integer),
+    Column("eenheid", String(2)),
+    Column("frequentie", String(2)),
+    Column("budget", Integer),
+    Column("toegewezen_op", String(19), nullable=False),
+    Column("bsn_hash", String(64)),
+    UniqueConstraint("message_id", "position", name="uq_ledger_toewijzing"),
+    Index("ix_ledger_toewijzing_nummer", "gemeente", "nummer"),
+    Index("ix_ledger_toewijzing_bsn", "bsn_hash"),
+)
+"""Every statement of a toewijzing by a JW301; the current one of a number is the latest toegewezen_op."""
+
+LEVERING = Table(
+    "ledger_levering", _META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _message(),
+    Column("case_id", String(50), nullable=False),
+    Column("berichttype", String(5), nullable=False),
+    Column("identificatie", String(20), nullable=False),
+    Column("gemeente", String(4), nullable=False),
+    Column("aanbieder", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("nummer", String(10)),
+    Column("categorie", String(2)),
+    Column("code", String(5)),
+    Column("toewijzing_ingangsdatum", Date),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date),
+    Column("reden_beeindiging", String(2)),
+    Column("status_aanlevering", String(1), nullable=False),
+    Column("dagtekening", Date, nullable=False),
+    UniqueConstraint("message_id", "position", name="uq_ledger_levering"),
+    Index("ix_ledger_levering_nummer", "gemeente", "nummer"),
+)
+"""The StartProducten (JW305) and StopProducten (JW307)."""
+
+PRESTATIE = Table(
+    "ledger_prestatie", _META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _message(),
+    Column("case_id", String(50), nullable=False),
+    Column("berichttype", String(5), nullable=False),
+    Column("identificatie", String(20), nullable=False),
+    Column("gemeente", String(4), nullable=False),
+    Column("aanbieder", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("referentie", String(20), nullable=False),
+    Column("vorig_referentie", String(20)),
+    Column("nummer", String(10), nullable=False),
+    Column("categorie", String(2), nullable=False),
+    Column("code", String(5), nullable=False),
+    Column("begindatum", Date, nullable=False),
+    Column("einddatum", Date, nullable=False),
+    Column("volume", Integer, nullable=False),
+    Column("eenheid", String(2), nullable=False),
+    Column("tarief", Integer),
+    Column("bedrag", Integer, nullable=False),
+    Column("debet_credit", String(1), nullable=False),
+    Column("bsn_hash", String(64)),
+    Column("retourcodes", String(60), nullable=False),
+    UniqueConstraint("message_id", "position", name="uq_ledger_prestatie"),
+    Index("ix_ledger_prestatie_nummer", "gemeente", "nummer"),
+    Index("ix_ledger_prestatie_referentie", "aanbieder", "gemeente", "referentie"),
+)
+"""The prestaties of every JW323 and the rejected ones of every JW325 (``retourcodes`` '' for a JW323's)."""
+
+DECLARATIE = Table(
+    "ledger_declaratie", _META,
+    Column("message_id", Integer, ForeignKey("ledger_message.id", ondelete="CASCADE"), primary_key=True),
+    Column("berichttype", String(5), nullable=False),
+    Column("identificatie", String(20), nullable=False),
+    Column("gemeente", String(4), nullable=False),
+    Column("aanbieder", String(8), nullable=False),
+    Column("nummer", String(12), nullable=False),
+    Column("begindatum", Date),
+    Column("einddatum", Date),
+    Column("totaal", Integer, nullable=False),
+    Column("declaratie_identificatie", String(20)),
+    Index("ix_ledger_declaratie_nummer", "aanbieder", "gemeente", "nummer"),
+)
+"""A JW323's Declaratie (its TotaalIngediendBedrag) or a JW325's answer (its TotaalToegekendBedrag)."""
+
+RETOUR_ITEM = Table(
+    "ledger_retour_item", _META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _message(),
+    Column("heenbericht", String(5), nullable=False),
+    Column("afzender", String(8), nullable=False),
+    Column("identificatie", String(20), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("codes", String(60), nullable=False),
+    UniqueConstraint("message_id", "position", name="uq_ledger_retour_item"),
+    Index("ix_ledger_retour_item_heen", "heenbericht", "afzender", "identificatie"),
+)
+"""What a retourbericht (or a JW325 rejecting a whole declaration) rejected of its heenbericht."""
+
+CHAIN_TABLES = (TOEWIJZING, LEVERING, PRESTATIE, DECLARATIE, RETOUR_ITEM)
+
+
+def _insert(table: Table) -> str:
+    names = [c.name for c in table.columns if not (c.primary_key and c.autoincrement is True)]
+    return (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            "ON CONFLICT DO NOTHING")
+
+
+_SQL = {table.name: _insert(table) for table in CHAIN_TABLES}
+
+
+def record(cur: RawCursor, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
+    """Store ``facts`` of the message just recorded as ``message_id`` (its BSNs already hashed)."""
+    d = cur.day
+    if facts.toewijzingen:
+        cur.many(_SQL["ledger_toewijzing"], [
+            (message_id, case_id, facts.gemeente, facts.aanbieder, t.nummer, t.position, t.referentie_aanbieder,
+             t.categorie, t.code, d(t.ingangsdatum), d(t.einddatum), t.reden_wijziging, t.volume, t.eenheid,
+             t.frequentie, t.budget, t.toegewezen_op, bsn_hash)
+            for t in facts.toewijzingen])
+    if facts.leveringen:
+        cur.many(_SQL["ledger_levering"], [
+            (message_id, case_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder,
+             lv.position, lv.nummer, lv.categorie, lv.code, d(lv.toewijzing_ingangsdatum), d(lv.begindatum),
+             d(lv.einddatum), lv.reden_beeindiging, lv.status_aanlevering, d(facts.dagtekening))
+            for lv in facts.leveringen])
+    if facts.prestaties:
+        cur.many(_SQL["ledger_prestatie"], [
+            (message_id, case_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder,
+             p.position, p.referentie, p.vorig_referentie, p.nummer, p.categorie, p.code, d(p.begindatum),
+             d(p.einddatum), p.volume, p.eenheid, p.tarief, p.bedrag, p.debet_credit, p.bsn, ",".join(p.retourcodes))
+            for p in facts.prestaties])
+    if facts.declaratie is not None:
+        dc = facts.declaratie
+        cur.run(_SQL["ledger_declaratie"], (
+            message_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder, dc.nummer,
+            d(dc.begindatum), d(dc.einddatum), dc.totaal, dc.declaratie_identificatie))
+    if facts.retour:
+        cur.many(_SQL["ledger_retour_item"], [
+            (message_id, r.heenbericht, r.afzender, r.identificatie, r.position, ",".join(r.codes))
+            for r in facts.retour])
