@@ -29,6 +29,7 @@ __all__ = [
     "Prestatie",
     "RetourItem",
     "Toewijzing",
+    "Verzoek",
     "chain_facts",
     "hashed",
 ]
@@ -125,6 +126,22 @@ class RetourItem:
 
 
 @dataclass(frozen=True)
+class Verzoek:
+    """An AangevraagdProduct (JW315), the Verzoek's products of a JW317, or the Antwoord of a JW319."""
+
+    position: int
+    soort: str
+    """``aangevraagd``, ``ongewijzigd``, ``te_wijzigen``, ``nieuw`` or ``antwoord``."""
+    referentie: str | None
+    nummer: str | None = None
+    gewenste_ingangsdatum: date | None = None
+    einddatum: date | None = None
+    omvang: tuple[int, str, str] | None = None
+    budget: int | None = None
+    verzoek_antwoord: str | None = None
+
+
+@dataclass(frozen=True)
 class ChainFacts:
     """What one message says about the chain; ``gemeente`` and ``aanbieder`` whichever way it goes."""
 
@@ -138,6 +155,10 @@ class ChainFacts:
     prestaties: tuple[Prestatie, ...] = ()
     declaratie: Declaratie | None = None
     retour: tuple[RetourItem, ...] = ()
+    verzoeken: tuple[Verzoek, ...] = ()
+    """Judged, not stored: the ledger's message and product rows hold what later rules need of them."""
+    bsn: str | None = field(default=None, repr=False)
+    """Transient: the client's BSN (one-client messages), only to be hashed; afterwards its keyed hash."""
 
     @property
     def empty(self) -> bool:
@@ -146,10 +167,8 @@ class ChainFacts:
 
 def hashed(facts: ChainFacts, bsn_hash: Callable[[str], str]) -> ChainFacts:
     """``facts`` with every transient BSN replaced by its keyed hash."""
-    if not any(p.bsn for p in facts.prestaties):
-        return facts
-    return replace(facts, prestaties=tuple(replace(p, bsn=bsn_hash(p.bsn) if p.bsn else None)
-                                           for p in facts.prestaties))
+    return replace(facts, bsn=bsn_hash(facts.bsn) if facts.bsn else None,
+                   prestaties=tuple(replace(p, bsn=bsn_hash(p.bsn) if p.bsn else None) for p in facts.prestaties))
 
 
 # ---------------------------------------------------------------------- reading a model
@@ -263,12 +282,25 @@ def chain_facts(model: Any) -> ChainFacts | None:
         base["dagtekening"] = header.DagtekeningRetour
     gemeente, aanbieder = (afzender, ontvanger) if gemeente_sends else (ontvanger, afzender)
     base.update(gemeente=gemeente, aanbieder=aanbieder)
+    client = getattr(model, "Client", None)
+    if client is not None and naam not in HEEN_OF_RETOUR:
+        base["bsn"] = _s(getattr(client, "Bsn", None))
     if naam == "JW301":
         return ChainFacts(**base, toewijzingen=_toewijzingen(model))
     if naam == "JW305":
         return ChainFacts(**base, leveringen=_leveringen(model.Client.StartProducten.StartProduct))
     if naam == "JW307":
         return ChainFacts(**base, leveringen=_leveringen(model.Client.StopProducten.StopProduct))
+    if naam == "JW315":
+        return ChainFacts(**base, verzoeken=tuple(
+            Verzoek(i, "aangevraagd", str(p.ReferentieAanbieder))
+            for i, p in enumerate(model.Client.AangevraagdeProducten.AangevraagdProduct, 1)))
+    if naam == "JW317":
+        return ChainFacts(**base, verzoeken=_wijziging(model.Client.Verzoek))
+    if naam == "JW319":
+        a = model.Antwoord
+        return ChainFacts(**base, verzoeken=(Verzoek(1, "antwoord", str(a.ReferentieAanbieder),
+                                                     verzoek_antwoord=str(a.VerzoekAntwoord)),))
     if naam == "JW323":
         d = model.Declaratie
         declaratie = Declaratie(str(d.DeclaratieNummer), d.DeclaratiePeriode.Begindatum,
@@ -291,6 +323,25 @@ def chain_facts(model: Any) -> ChainFacts | None:
         heen = HEEN_OF_RETOUR[naam]
         return ChainFacts(**base, retour=_retour_items(model, heen, afzender, str(ident.Identificatie)))
     return None
+
+
+def _wijziging(verzoek: Any) -> tuple[Verzoek, ...]:
+    ref = str(verzoek.ReferentieAanbieder)
+    found = [Verzoek(0, "verzoek", ref)]
+    if verzoek.OngewijzigdeProducten is not None:
+        found += [Verzoek(i, "ongewijzigd", ref, str(p.ToewijzingNummer))
+                  for i, p in enumerate(verzoek.OngewijzigdeProducten.OngewijzigdProduct, 1)]
+    for soort, group, name in (("te_wijzigen", verzoek.TeWijzigenProducten, "TeWijzigenProduct"),
+                               ("nieuw", verzoek.NieuweProducten, "NieuwProduct")):
+        if group is None:
+            continue
+        for i, p in enumerate(getattr(group, name), 1):
+            omvang = p.Omvang
+            found.append(Verzoek(
+                i, soort, ref, _s(getattr(p, "ToewijzingNummer", None)), p.GewensteIngangsdatum, p.Einddatum,
+                (int(omvang.Volume), str(omvang.Eenheid), str(omvang.Frequentie)) if omvang is not None else None,
+                int(p.Budget) if p.Budget is not None else None))
+    return tuple(found)
 
 
 def _signed_total(total: Any) -> int:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
 
 from ijw_gateway.ledger.chain import ChainFacts
-from ijw_gateway.ledger.writer import RawCursor
+from ijw_gateway.ledger.writer import RawCursor, marks
 
-__all__ = ["DECLARATIE", "LEVERING", "PRESTATIE", "RETOUR_ITEM", "TOEWIJZING", "record"]
+__all__ = ["DECLARATIE", "LEVERING", "PRESTATIE", "RETOUR_ITEM", "TOEWIJZING", "declaration_case", "record"]
 
 _META = MetaData()  # the chain's tables, as migration 0004 creates them (documentation and SQLAlchemy reads)
 
@@ -147,6 +147,32 @@ def _insert(table: Table) -> str:
 _SQL = {table.name: _insert(table) for table in CHAIN_TABLES}
 
 
+def _cases_of(cur: RawCursor, gemeente: str, nummers: list[str]) -> dict[str, str]:
+    """The case of each toewijzing among ``nummers`` the ledger has (the case of its latest statement)."""
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(nummers), 500):
+        chunk = nummers[start:start + 500]
+        for nummer, case_id, at in cur.all(
+                "SELECT nummer, case_id, toegewezen_op FROM ledger_toewijzing WHERE gemeente = ? AND nummer IN "
+                f"({marks(len(chunk))})", [gemeente, *chunk]):
+            if nummer not in found or found[nummer][1] < at:
+                found[nummer] = (case_id, at)
+    return {nummer: case_id for nummer, (case_id, _) in found.items()}
+
+
+def declaration_case(cur: RawCursor, facts: ChainFacts | None) -> str | None:
+    """The case a JW323 or JW325 is recorded under: that of its first prestatie's toewijzing.
+
+    A declaration covers every client of a month, so it spans cases; the message is kept
+    under one of them and each prestatie row under its own toewijzing's case. None when the
+    ledger has none of its toewijzingen (the message is then linked as any other).
+    """
+    if facts is None or facts.berichttype not in ("JW323", "JW325") or not facts.prestaties:
+        return None
+    cases = _cases_of(cur, facts.gemeente, sorted({p.nummer for p in facts.prestaties}))
+    return next((cases[p.nummer] for p in facts.prestaties if p.nummer in cases), None)
+
+
 def record(cur: RawCursor, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
     """Store ``facts`` of the message just recorded as ``message_id`` (its BSNs already hashed)."""
     d = cur.day
@@ -163,8 +189,10 @@ def record(cur: RawCursor, message_id: int, case_id: str, facts: ChainFacts, bsn
              d(lv.einddatum), lv.reden_beeindiging, lv.status_aanlevering, d(facts.dagtekening))
             for lv in facts.leveringen])
     if facts.prestaties:
+        cases = _cases_of(cur, facts.gemeente, sorted({p.nummer for p in facts.prestaties}))
         cur.many(_SQL["ledger_prestatie"], [
-            (message_id, case_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder,
+            (message_id, cases.get(p.nummer, case_id), facts.berichttype, facts.identificatie, facts.gemeente,
+             facts.aanbieder,
              p.position, p.referentie, p.vorig_referentie, p.nummer, p.categorie, p.code, d(p.begindatum),
              d(p.einddatum), p.volume, p.eenheid, p.tarief, p.bedrag, p.debet_credit, p.bsn, ",".join(p.retourcodes))
             for p in facts.prestaties])

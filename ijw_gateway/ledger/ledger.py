@@ -571,8 +571,8 @@ class Ledger:
                 if bsn_hash is not None and row.bsn_hash != bsn_hash:
                     raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
                 case_id = case
-            else:
-                case_id = self._find_case(cur, info, bsn_hash)
+            else:  # a declaration spans clients: the case of its first toewijzing (chain_store.py)
+                case_id = chain_store.declaration_case(cur, prepared.chain) or self._find_case(cur, info, bsn_hash)
         except LedgerError as error:
             if case is not None:
                 raise
