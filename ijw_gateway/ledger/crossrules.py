@@ -24,11 +24,13 @@ from ijw_gateway.ledger.store import transaction
 from ijw_gateway.ledger.writer import RawCursor, marks
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import Finding, MessageReport
+from ijw_gateway.validation.rules.berichtoverstijgend import JUDGED_BY_LEDGER
+from ijw_gateway.validation.rules.registry import Status
 
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import Ledger
 
-__all__ = ["JUDGED", "ChainRegister", "State", "Toegewezen", "judge", "judge_chain", "judge_facts", "with_level3"]
+__all__ = ["RETOURCODE", "ChainRegister", "State", "Toegewezen", "judge", "judge_chain", "judge_facts", "with_level3"]
 
 CHUNK = 500
 PER_DAG, PER_WEEK, PER_MAAND, TOTAAL = "1", "2", "4", "6"
@@ -37,68 +39,21 @@ VERWIJDERD, ADMINISTRATIEVE_CORRECTIE = "13", "01"
 EERSTE, GEWIJZIGD, VERWIJDEREN = "1", "2", "3"
 TIJDELIJK = "20"  # RedenBeeindiging: tijdelijke stop
 
-JUDGED: dict[str, str] = {
-    "TR019": "JW305, JW307: the ToewijzingNummer is a toewijzing of this gemeente to this aanbieder",
-    "TR063": "JW305, JW307: a StatusAanlevering 3 removes an earlier delivery with the same key",
-    "TR071": "JW305: no removal (3) of a start that has a stop",
-    "TR074": "JW305, JW307: a first delivery (1) repeats no key delivered before",
-    "OP033": "JW305, JW307: a correction of an earlier start or stop goes through StatusAanlevering 3 and 1",
-    "TR304": "JW317, JW323: the client's BSN (hashed) is that of the toewijzing",
-    "TR307": "JW323: the ProductPeriode starts on or after the toewijzing's Ingangsdatum",
-    "TR308": "JW323: the ProductPeriode ends on or before the toewijzing's Einddatum",
-    "TR314": "JW323: the ReferentieNummer was not used by the aanbieder before",
-    "TR321": "JW323: GeleverdVolume within the assigned Volume per Frequentie over the ProductPeriode",
-    "TR322": "JW323: the sum of GeleverdVolume on a toewijzing within its Omvang over its loopduur",
-    "TR323": "JW323: a credit names (VorigReferentieNummer) an earlier debet with the same product, period and "
-             "amount",
-    "TR326": "JW305: no start while the toewijzing has a current start (no stop yet)",
-    "TR332": "JW301: a ToewijzingNummer of the gemeente names one client, aanbieder and product",
-    "TR333": "JW323: the DeclaratieNummer was not used by the aanbieder before",
-    "TR338": "JW323: the prestatie declares on a toewijzing of this gemeente to this aanbieder",
-    "TR339": "JW323: ProductCategorie is the toewijzing's",
-    "TR340": "JW323: ProductCode is the toewijzing's, where it has one",
-    "TR341": "JW323: Eenheid is the toewijzing's (minutes on a toewijzing in hours)",
-    "TR347": "JW315, JW317: the ReferentieAanbieder was not used by the aanbieder before",
-    "TR349": "JW317: every current toewijzing of the client to this aanbieder is in the verzoek",
-    "TR350": "JW317: every OngewijzigdProduct is a current toewijzing",
-    "TR351": "JW317: every TeWijzigenProduct is a current toewijzing",
-    "TR355": "JW319: the ReferentieAanbieder is that of an earlier verzoek",
-    "TR357": "JW317: a GewensteIngangsdatum not after the Dagtekening is the toewijzing's Ingangsdatum",
-    "TR359": "JW319: no toewijzing was sent before with this ReferentieAanbieder",
-    "TR360": "JW319: 'in onderzoek' (2) only as the first answer on a ReferentieAanbieder",
-    "TR365": "JW319: an earlier answer on the ReferentieAanbieder was 'in onderzoek' (2)",
-    "TR369": "JW323: the sum of IngediendBedrag on a toewijzing within its Budget",
-    "TR373": "JW317: a changed Budget or total (Frequentie 6) starts on the toewijzing's Ingangsdatum",
-    "TR374": "JW315, JW317: no verzoek while an earlier one of the client is open (OP350)",
-    "OP350": "JW315, JW317: judged as TR374, its technische regel (finding TR374, retourcode 9374)",
-    "TR375": "JW317: no Omvang for a toewijzing without Product running after 2020",
-    "TR379": "JW301: a ReferentieAanbieder only when it honours a verzoek of the aanbieder",
-    "TR382": "JW307: the stop repeats the key of a start (ToewijzingNummer, Product, Begindatum)",
-    "TR384": "JW323: no prestatie on a toewijzing removed (RedenWijziging 13)",
-    "TR385": "JW301: no removal (RedenWijziging 13) of a toewijzing with approved, uncredited prestaties",
-    "TR387": "JW323: the ProductPeriode starts on the first of its month, or the later Ingangsdatum",
-    "TR388": "JW323: the ProductPeriode ends on the last of its month, or the earlier Einddatum",
-    "TR389": "JW323: no second debet for the same toewijzing, product and period while the first stands",
-    "TR390": "JW323: a debet is credited once",
-    "TR411": "JW317: Omvang is given for a toewijzing with a ProductCode",
-    "TR412": "JW317: no Omvang for a toewijzing without ProductCode running after 2020",
-    "TR413": "JW307: no second temporary stop (20) on the same start",
-    "TR414": "JW307: an Einddatum not before that of the current stop on the same start",
-    "TR415": "JW307: no second stop on a start after a definitive one",
-}
-"""The rules this module judges, and what it checks of each (``ijw rules`` says so)."""
 
-RETOURCODE = {
-    "TR019": "9019", "TR063": "9063", "TR071": "9071", "TR074": "9074", "OP033": "9074", "TR304": "8187",
-    "TR307": "9307", "TR308": "9308", "TR314": "8021", "TR321": "9321", "TR322": "9322", "TR323": "8017",
-    "TR326": "9326", "TR332": "9332", "TR333": "9333", "TR338": "9338", "TR339": "9339", "TR340": "9340",
-    "TR341": "9341", "TR347": "9347", "TR349": "9349", "TR350": "9350", "TR351": "9351", "TR355": "9355",
-    "TR357": "9357", "TR359": "9359", "TR360": "9360", "TR365": "9365", "TR369": "9369", "TR373": "9373",
-    "TR374": "9374", "TR375": "9375", "TR379": "9379", "TR382": "9069", "TR384": "9384", "TR385": "9385",
-    "TR387": "9387", "TR388": "9388", "TR389": "9389", "TR390": "9390", "TR411": "9411", "TR412": "9412",
-    "TR413": "9413", "TR414": "9414", "TR415": "9415",
-}
-"""Each rule's WJ001 retourcode, as the regelrapport gives it."""
+
+def _retourcodes() -> dict[str, str]:
+    """Each judged rule's retourcode, as the registry has it (TR314 is also a rule within one message)."""
+    import ijw_gateway.validation.rules  # noqa: F401  (registers every rule)
+    from ijw_gateway.validation.rules.registry import REGISTRY
+
+    codes = {code: r.retourcode for code in JUDGED_BY_LEDGER for r in REGISTRY[code]
+             if r.status is Status.LEDGER and r.retourcode}
+    codes["TR314"] = next(r.retourcode for r in REGISTRY["TR314"] if r.retourcode)  # type: ignore[misc]
+    return codes
+
+
+RETOURCODE = _retourcodes()
+"""Each rule's WJ001 retourcode, as the regelrapport gives it (one source: the registry)."""
 
 _2020 = date(2020, 12, 31)
 
@@ -802,6 +757,9 @@ def with_level3(report: MessageReport, findings: list[Finding]) -> MessageReport
 
 class ChainRegister:
     """A ledger as ``ijw validate --ledger`` uses it: TR056 claims and the chain's rules (``judge_chain``)."""
+
+    facts_reader = staticmethod(chain_facts)
+    """What a validating worker reads of each schema-valid message (batch.BatchOptions.facts)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
