@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 GEEN_OPMERKING = "0200"
+ACCEPTED = frozenset({GEEN_OPMERKING, "8001"})
+"""Retourcodes that reject nothing: no remark, and (a JW325) the declaration awarded in full."""
 HEEN_OF_RETOUR = {"JW302": "JW301", "JW306": "JW305", "JW308": "JW307", "JW316": "JW315", "JW318": "JW317",
                   "JW320": "JW319"}
 """The heenbericht of each retourbericht (IV028)."""
@@ -189,7 +191,7 @@ def _codes(item: Any) -> tuple[str, ...]:
 
 
 def _rejected(codes: tuple[str, ...]) -> bool:
-    return bool(codes) and any(c != GEEN_OPMERKING for c in codes)
+    return bool(codes) and any(c not in ACCEPTED for c in codes)
 
 
 def _toewijzingen(model: Any) -> tuple[Toewijzing, ...]:
@@ -262,7 +264,7 @@ def _retour_items(model: Any, heen: str, afzender: str, identificatie: str) -> t
     if body is not None:
         whole += _codes(body)
     if _rejected(whole):
-        return (RetourItem(heen, afzender, identificatie, 0, tuple(sorted(set(whole) - {GEEN_OPMERKING}))),)
+        return (RetourItem(heen, afzender, identificatie, 0, tuple(sorted(set(whole) - ACCEPTED))),)
     return tuple(RetourItem(heen, afzender, identificatie, i, codes) for i, item in enumerate(items, 1)
                  if _rejected(codes := _codes(item)))
 
@@ -315,7 +317,7 @@ def chain_facts(model: Any) -> ChainFacts | None:
                                 _signed_total(antwoord.TotaalToegekendBedrag), declared,
                                 tuple(sorted(set(_codes(header) + _codes(antwoord)))))
         whole = _codes(header) + _codes(antwoord)
-        retour = (RetourItem("JW323", ontvanger, declared, 0, tuple(sorted(set(whole) - {GEEN_OPMERKING}))),) \
+        retour = (RetourItem("JW323", ontvanger, declared, 0, tuple(sorted(set(whole) - ACCEPTED))),) \
             if _rejected(whole) else ()
         return ChainFacts(**base, prestaties=_prestaties(antwoord.Clienten, answer=True), declaratie=declaratie,
                           retour=retour)

@@ -167,8 +167,15 @@ def declaration_case(cur: RawCursor, facts: ChainFacts | None) -> str | None:
     under one of them and each prestatie row under its own toewijzing's case. None when the
     ledger has none of its toewijzingen (the message is then linked as any other).
     """
-    if facts is None or facts.berichttype not in ("JW323", "JW325") or not facts.prestaties:
+    if facts is None or facts.berichttype not in ("JW323", "JW325"):
         return None
+    if facts.berichttype == "JW325":  # the case of the declaration it answers, when the ledger has it
+        answered = facts.declaratie.declaratie_identificatie if facts.declaratie is not None else (
+            facts.retour[0].identificatie if facts.retour else None)
+        row = cur.one("SELECT case_id FROM ledger_message WHERE berichttype = 'JW323' AND afzender = ? "
+                      "AND ontvanger = ? AND identificatie = ?", (facts.aanbieder, facts.gemeente, answered))
+        if row is not None:
+            return str(row[0])
     cases = _cases_of(cur, facts.gemeente, sorted({p.nummer for p in facts.prestaties}))
     return next((cases[p.nummer] for p in facts.prestaties if p.nummer in cases), None)
 

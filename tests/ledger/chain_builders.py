@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import ijw_gateway as ijw
+from ijw_gateway.messages import jw317 as m
 from tests.ledger.builders import ACHTERNAAM, _example, _header, with_field
 
 GEMEENTE = "0202"  # Arnhem
@@ -47,7 +48,8 @@ def jw301(ident: str, day: date, bsn: str, toewijzingen: list[Toewijzing], *, ge
     for t in toewijzingen:
         update: dict[str, Any] = {
             "ToewijzingNummer": t.nummer, "ReferentieAanbieder": t.ref,
-            "Product": first.Product.model_copy(update={"Categorie": t.categorie, "Code": t.code}),
+            "Product": None if t.categorie is None else first.Product.model_copy(
+                update={"Categorie": t.categorie, "Code": t.code}),
             "Toewijzingsdatum": t.toegewezen or day, "Toewijzingstijd": t.tijd, "Ingangsdatum": t.ingang,
             "Einddatum": t.eind, "RedenWijziging": t.reden, "Budget": t.budget,
             "Omvang": None if t.volume is None else first.Omvang.model_copy(
@@ -164,3 +166,31 @@ def jw323(ident: str, day: date, nummer: str, periode: tuple[date, date], client
         "Clienten": model.Declaratie.Clienten.model_copy(update={"Client": clienten}),
     })
     return _bytes(model.model_copy(update={"Declaratie": body}))
+
+
+@dataclass(frozen=True)
+class Wijziging:
+    nummer: int
+    gewenst: date
+    eind: date | None = None
+    omvang: tuple[int, str, str] | None = (3, "04", "2")
+    budget: int | None = None
+
+
+def jw317(ident: str, day: date, bsn: str, ref: str, ongewijzigd: list[int], te_wijzigen: list[Wijziging], *,
+          gemeente: str = GEMEENTE, aanbieder: str = AANBIEDER) -> bytes:
+    model = _header(_example("jw317-verzoek-om-wijziging.xml"), ident, day, aanbieder, gemeente)
+    model = with_field(model, "Client.Bsn", bsn)
+    verzoek = model.Client.Verzoek
+    update: dict[str, Any] = {
+        "ReferentieAanbieder": ref, "NieuweProducten": None,
+        "OngewijzigdeProducten": m.OngewijzigdeProducten(
+            OngewijzigdProduct=[m.OngewijzigdProduct(ToewijzingNummer=n) for n in ongewijzigd])
+        if ongewijzigd else None,
+        "TeWijzigenProducten": m.TeWijzigenProducten(TeWijzigenProduct=[m.TeWijzigenProduct(
+            ToewijzingNummer=w.nummer, GewensteIngangsdatum=w.gewenst, Einddatum=w.eind, Budget=w.budget,
+            Omvang=None if w.omvang is None else {"Volume": w.omvang[0], "Eenheid": w.omvang[1],
+                                                   "Frequentie": w.omvang[2]}) for w in te_wijzigen])
+        if te_wijzigen else None,
+    }
+    return _bytes(with_field(model, "Client.Verzoek", verzoek.model_copy(update=update)))
