@@ -176,7 +176,14 @@ def _prestaties(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str], refs:
             f"AND identificatie <> ? AND referentie IN ({marks(len(chunk))})",
             [facts.aanbieder, facts.gemeente, own or "", *chunk]))
     declared = [r for r in rows if r[12] == "JW323" and r[11] != own]
-    rejected_refs = {r[0] for r in rows if r[12] == "JW325"}
+    answers = {r[11] for r in rows if r[12] == "JW325"}
+    answered_by: dict[str, str] = {}  # a JW325's identificatie → the declaration it answers
+    for chunk in _chunks(answers):
+        answered_by.update((r[0], r[1]) for r in cur.all(
+            "SELECT identificatie, declaratie_identificatie FROM ledger_declaratie WHERE berichttype = 'JW325' "
+            f"AND gemeente = ? AND aanbieder = ? AND identificatie IN ({marks(len(chunk))})",
+            [facts.gemeente, facts.aanbieder, *chunk]))
+    rejected_refs = {(r[0], answered_by.get(r[11])) for r in rows if r[12] == "JW325"}  # (ref, declaration)
     idents = {r[11] for r in declared}
     rejected = _rejected(cur, "JW323", facts.aanbieder, idents)
     answered: set[str] = set()
@@ -186,7 +193,7 @@ def _prestaties(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str], refs:
             f"AND aanbieder = ? AND declaratie_identificatie IN ({marks(len(chunk))})",
             [facts.gemeente, facts.aanbieder, *chunk]))
     for r in declared:
-        if r[0] in rejected_refs or 0 in rejected.get(r[11], ()):
+        if (r[0], r[11]) in rejected_refs or 0 in rejected.get(r[11], ()):
             continue  # rejected: as if never declared
         earlier = _Earlier(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]), int(r[7]), r[8],  # type: ignore[arg-type]
                            int(r[9]), r[10], r[11], approved=r[11] in answered)

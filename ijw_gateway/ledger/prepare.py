@@ -48,6 +48,10 @@ class Prepared:
 def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
     info = message_info(model)
     facts = chain_facts(model)
+    if info.berichttype in ("JW323", "JW325"):
+        # A declaration names the toewijzingen of every client of a month: its product references would
+        # tie all their cases to the one case it is kept under. Its prestaties link in the chain instead.
+        info = replace(info, toewijzingnummers=())
     if facts is not None:
         bsns: dict[str, str] = {}
         facts = hashed(facts, lambda bsn: bsns.get(bsn) or bsns.setdefault(bsn, hasher.bsn(bsn)))

@@ -77,7 +77,8 @@ NOT_JUDGED: dict[str, str] = {
     "TR318": "needs to know the months in which no care was delivered, which no message says: a gap in the "
              "DeclaratiePerioden is allowed then",
     "TR361": "needs each product's care period after the change; not judged in this release",
-    "TR418": "the regional contracts we ship carry no tarieven, so the contractual tarief is unknown",
+    "TR418": "needs the tarief of the contract the gemeente's region had on the ProductPeriode (the contract files "
+             "carry one per product); not judged in this release",
     "TR304": "judged by the aanbieder on the answer it receives, against its own declaration; not in this release",
     "TR337": "judged by the aanbieder on the answer it receives (no retourcode); not in this release",
     "TR366": "judged by the aanbieder on the answer it receives; not in this release",
