@@ -118,6 +118,8 @@ DECLARATIE = Table(
     Column("totaal", Integer, nullable=False),
     Column("declaratie_identificatie", String(20)),
     Index("ix_ledger_declaratie_nummer", "aanbieder", "gemeente", "nummer"),
+    Index("ix_ledger_declaratie_identificatie", "aanbieder", "identificatie"),
+    Index("ix_ledger_declaratie_answers", "aanbieder", "declaratie_identificatie"),
 )
 """A JW323's Declaratie (its TotaalIngediendBedrag) or a JW325's answer (its TotaalToegekendBedrag)."""
 

@@ -163,3 +163,12 @@ def test_validate_judges_level_3_only_with_a_ledger(ledger_url: str, tmp_path: P
     (result,) = json.loads(stdout)["results"]
     level3 = next(lv for lv in result["levels"] if lv["level"] == 3)
     assert code == 0 and level3["judged"] is False and "--ledger" in level3["why"]
+
+
+def test_the_library_judges_level_3_with_a_ledger(ledger: Ledger) -> None:
+    ledger.ingest([T301], "sent")
+    report = ijw.validate(STOP, today=date(2026, 6, 3), ledger=ledger)
+    assert [f.rule for f in report.findings] == ["TR382"] and not report.valid
+    assert {lv["level"]: lv["judged"] for lv in report.levels()}[3] is True
+    alone = ijw.validate(STOP, today=date(2026, 6, 3))
+    assert alone.valid and {lv["level"]: lv["judged"] for lv in alone.levels()}[3] is False

@@ -107,6 +107,8 @@ def upgrade() -> None:
         sa.Column('declaratie_identificatie', sa.String(20)),
     )
     op.create_index('ix_ledger_declaratie_nummer', 'ledger_declaratie', ['aanbieder', 'gemeente', 'nummer'])
+    op.create_index('ix_ledger_declaratie_identificatie', 'ledger_declaratie', ['aanbieder', 'identificatie'])
+    op.create_index('ix_ledger_declaratie_answers', 'ledger_declaratie', ['aanbieder', 'declaratie_identificatie'])
     op.create_table(
         'ledger_retour_item',
         sa.Column('id', sa.Integer(), primary_key=True),
