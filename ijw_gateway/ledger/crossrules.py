@@ -639,6 +639,7 @@ def _judge_prestatie(f: _Findings, at: tuple[str, ...], p: Prestatie, t: Toegewe
               f"ToewijzingNummer {p.nummer} is no toewijzing of gemeente {facts.gemeente} to aanbieder "
               f"{facts.aanbieder} in the ledger")
         return True
+    _tarief(f, at, p, facts.gemeente)
     earlier = state.prestaties.get(p.nummer, [])
     if p.debet_credit == "C":
         _judge_credit(f, at, p, earlier)
@@ -703,6 +704,29 @@ def _judge_prestatie(f: _Findings, at: tuple[str, ...], p: Prestatie, t: Toegewe
                   f"with this prestatie {used + p.bedrag} is declared on toewijzing {p.nummer}, more than its "
                   f"Budget {t.budget}")
     return len(f.items) > before
+
+
+def contract_tarief(productcode: str, eenheid: str, gemeente: str, day: date) -> int | None:
+    """The tarief the gemeente's contract on ``day`` sets for ``productcode``, per declared ``eenheid``
+    (IV081: minutes on an hourly tarief at round(uurtarief / 60), half up); None when no contract has it."""
+    from ijw_gateway.tussentaal.catalog import default_catalog  # the contracts: only for a declaration
+
+    product = default_catalog().contractproduct(productcode, gemeente, day)
+    if product is None:
+        return None
+    if eenheid == MINUUT and product.eenheid == UUR:
+        return (product.tarief * 2 + 60) // 120
+    return product.tarief
+
+
+def _tarief(f: _Findings, at: tuple[str, ...], p: Prestatie, gemeente: str) -> None:
+    if p.tarief is None:
+        return
+    expected = contract_tarief(p.code, p.eenheid, gemeente, p.begindatum)
+    if expected is not None and p.tarief != expected:
+        f.add("TR418", f.path(*at, "ProductTarief"),
+              f"ProductTarief {p.tarief} is not {expected}, the contractual tarief of {p.code} for gemeente "
+              f"{gemeente} on {p.begindatum} (eurocent)")
 
 
 def _judge_credit(f: _Findings, at: tuple[str, ...], p: Prestatie, earlier: list[_Earlier]) -> None:

@@ -116,7 +116,7 @@ class Prestatie:
     categorie: str = "45"
     code: str = "45A53"
     eenheid: str = "04"
-    tarief: int = 10000
+    tarief: int = 10454  # 45A53 in Centraal Gelderland's contract of 2026
     dc: str = "D"
     vorig: str | None = None
 

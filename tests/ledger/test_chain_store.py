@@ -123,8 +123,8 @@ def test_respond_writes_the_jw325_and_records_it(ledger_url: str, tmp_path: Path
     [client] = antwoord.Clienten.Client
     [rejected] = client.Prestaties.Prestatie
     assert rejected.ProductReferentie.ReferentieNummer == "P3" and rejected.RetourCodes.RetourCode == ["9338"]
-    assert antwoord.TotaalIngediendBedrag.TotaalBedrag == 80000 + 40000 + 80000
-    assert antwoord.TotaalToegekendBedrag.TotaalBedrag == 80000 + 40000
+    assert antwoord.TotaalIngediendBedrag.TotaalBedrag == (8 + 4 + 8) * 10454
+    assert antwoord.TotaalToegekendBedrag.TotaalBedrag == (8 + 4) * 10454
     assert model.Header.DeclaratieIdentificatie.Identificatie == "D1"
     with Ledger(ledger_url) as ledger:
         assert counts(ledger)["ledger_prestatie"] == 4  # the three declared and the one rejected

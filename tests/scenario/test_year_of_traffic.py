@@ -230,8 +230,12 @@ class Year:
                                   d.bsn, {"TR338"}))
         if month == 4:
             d = next(d for d in eligible if d.prestatie.code == "45A53")
-            self._replace(lines, d, self._prestatie(self._tw(d), month, categorie="41", code="41A04", volume=5),
-                          {"TR339", "TR340"})
+            self._replace(lines, d, self._prestatie(self._tw(d), month, categorie="41", code="41A04", volume=5,
+                                                    tarief=PRODUCTS["41A04"][3]), {"TR339", "TR340"})
+        if month == 2:
+            d = pick(eligible)
+            self._replace(lines, d, self._prestatie(self._tw(d), month, tarief=self._tw(d).product[3] + 100),
+                          {"TR418"})
         if month == 5:
             d = pick(eligible)
             self._replace(lines, d, self._prestatie(self._tw(d), month, eenheid="14", volume=3), {"TR341"})
@@ -379,7 +383,7 @@ def test_a_year_of_traffic(ledger_url: str, tmp_path: Path, capsys: pytest.Captu
     assert not mismatches
     print(f"{len(year.tw)} toewijzingen, {len(expected)} messages judged, {sum(bool(r) for r in expected.values())} "
           f"with mistakes, {answers} JW325")
-    assert answers == 12 and sum(bool(r) for r in expected.values()) >= 15
+    assert answers == 12 and sum(bool(r) for r in expected.values()) >= 16
     with Ledger(ledger_url) as ledger:
         counts = ledger.counts()
     assert counts["cases"] == CLIENTS and counts["messages"] > 2 * len(year.tw)

@@ -69,6 +69,9 @@ JUDGED_BY_LEDGER: dict[str, tuple[tuple[str, ...], str]] = {
     "TR413": (("JW307",), "no second temporary stop (20) on the same start"),
     "TR414": (("JW307",), "an Einddatum not before that of the current stop on the same start"),
     "TR415": (("JW307",), "no further stop on a start after a definitive one"),
+    "TR418": (("JW323",), "ProductTarief is the tarief of the ProductCode in the contract of the gemeente's region "
+                          "on the ProductPeriode's Begindatum (minutes on an hourly tarief: round(tarief / 60), "
+                          "IV081); a code no contract has is left to TR381"),
 }
 """Rule → (the message types the ledger judges it for, what is checked). Messages rejected by their
 retourbericht (or JW325) do not count as delivered."""
@@ -77,8 +80,6 @@ NOT_JUDGED: dict[str, str] = {
     "TR318": "needs to know the months in which no care was delivered, which no message says: a gap in the "
              "DeclaratiePerioden is allowed then",
     "TR361": "needs each product's care period after the change; not judged in this release",
-    "TR418": "needs the tarief of the contract the gemeente's region had on the ProductPeriode (the contract files "
-             "carry one per product); not judged in this release",
     "TR304": "judged by the aanbieder on the answer it receives, against its own declaration; not in this release",
     "TR337": "judged by the aanbieder on the answer it receives (no retourcode); not in this release",
     "TR366": "judged by the aanbieder on the answer it receives; not in this release",
