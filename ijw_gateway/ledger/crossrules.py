@@ -743,8 +743,49 @@ def _judge_credit(f: _Findings, at: tuple[str, ...], p: Prestatie, earlier: list
               f"the debet {debet.referentie} was credited already")
 
 
+# --- JW325 (the aanbieder's side) ------------------------------------------------------------------
+_FIELDS = ("nummer", "categorie", "code", "begindatum", "einddatum", "volume", "eenheid", "tarief", "bedrag",
+           "debet_credit")
+
+
+def _jw325(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+    """TR366, TR367 and TR304 on a JW325's prestaties, against the declaration it answers (when the ledger has it:
+    TR337 has no retourcode, so an answer to a declaration the ledger lacks is left unjudged)."""
+    if facts.declaratie is None or not facts.prestaties:
+        return
+    row = cur.one("SELECT message_id FROM ledger_declaratie WHERE berichttype = 'JW323' AND aanbieder = ? "
+                  "AND identificatie = ? AND gemeente = ?",
+                  (facts.aanbieder, facts.declaratie.declaratie_identificatie, facts.gemeente))
+    if row is None:
+        return
+    declared = {r[0]: r[1:] for r in cur.all(
+        f"SELECT referentie, {', '.join(_FIELDS)}, bsn_hash FROM ledger_prestatie WHERE message_id = ?", (row[0],))}
+    per_client: dict[int, int] = {}
+    wrong_client: set[int] = set()
+    for p in facts.prestaties:
+        per_client[p.client] = index = per_client.get(p.client, 0) + 1
+        at = ("DeclaratieAntwoord", "Clienten", f"Client[{p.client}]", "Prestaties", f"Prestatie[{index}]")
+        found = declared.get(p.referentie)
+        if found is None:
+            f.add("TR366", f.path(*at, "ProductReferentie", "ijw:ReferentieNummer"),
+                  f"ReferentieNummer {p.referentie} is no prestatie of declaration "
+                  f"{facts.declaratie.declaratie_identificatie}")
+            continue
+        mine = (p.nummer, p.categorie, p.code, p.begindatum, p.einddatum, p.volume, p.eenheid, p.tarief, p.bedrag,
+                p.debet_credit)
+        differ = [name for name, a, b in zip(_FIELDS, mine, found[:-1], strict=True)
+                  if (_day(b) if name in ("begindatum", "einddatum") else b) != a]
+        if differ:
+            f.add("TR367", f.path(*at), f"the prestatie differs from {p.referentie} as declared in "
+                                        f"{', '.join(differ)}")
+        if found[-1] and p.bsn and found[-1] != p.bsn and p.client not in wrong_client:
+            wrong_client.add(p.client)
+            f.add("TR304", f.path("DeclaratieAntwoord", "Clienten", f"Client[{p.client}]", "Bsn"),
+                  f"the Bsn is not that of the client of prestatie {p.referentie} in the declaration")
+
+
 _JUDGES = {"JW301": _jw301, "JW305": _leveringen_judge, "JW307": _leveringen_judge, "JW315": _verzoek_judge,
-           "JW317": _verzoek_judge, "JW319": _jw319, "JW323": _jw323}
+           "JW317": _verzoek_judge, "JW319": _jw319, "JW323": _jw323, "JW325": _jw325}
 
 
 # ---------------------------------------------------------------------- entry points

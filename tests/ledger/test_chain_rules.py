@@ -67,6 +67,20 @@ def answer_of(data: bytes) -> bytes:
                                              checked.berichttype, checked.tree, xsd_valid=True), date(2026, 6, 1)))
 
 
+def rejecting(data: bytes) -> bytes:
+    """The JW325 rejecting the first prestatie of a declaration (as if TR338)."""
+    from ijw_gateway.messages.codec import to_xml
+    from ijw_gateway.validation.findings import Finding
+
+    checked = check(data, ValidationContext(rules=False))
+    path = ("/jw323:Bericht/jw323:Declaratie/jw323:Clienten/jw323:Client[1]/jw323:Prestaties/jw323:Prestatie[1]"
+            "/jw323:ToewijzingNummer")
+    report = checked.report.model_copy(update={"findings": [Finding(rule="TR338", retourcode="9338", path=path,
+                                                                    message="x")], "valid": False})
+    return to_xml(build_jw325(CheckedMessage(checked.data, report, checked.berichttype, checked.tree,
+                                             xsd_valid=True), date(2026, 6, 1)))
+
+
 D1 = d323("D1", "DA1", p("P1"))
 CASES: list[tuple[str, list[Msg], bytes, set[str]]] = [
     # --- JW305 / JW307
@@ -146,6 +160,13 @@ CASES: list[tuple[str, list[Msg], bytes, set[str]]] = [
     ("TR314 fires", [sent(T301), received(D1)], d323("D2", "DA2", p("P1", MAY)), {"TR314"}),
     ("TR333 fires", [sent(T301), received(D1)], d323("D2", "DA1", p("P2", MAY)), {"TR333"}),
     ("TR304 fires", [sent(T301)], d323("D1", "DA1", p("P1"), bsn=BSN2), {"TR304"}),
+    # --- JW325 (received by the aanbieder)
+    ("JW325 clean", [sent(T301), received(D1)], rejecting(D1), set()),
+    ("TR366 fires", [sent(T301), received(D1)], rejecting(d323("D1", "DA1", p("PX"))), {"TR366"}),
+    ("TR367 fires", [sent(T301), received(D1)], rejecting(d323("D1", "DA1", p("P1", volume=7))), {"TR367"}),
+    ("TR304 fires on a JW325", [sent(T301), received(D1)], rejecting(d323("D1", "DA1", p("P1"), bsn=BSN2)),
+     {"TR304"}),
+    ("JW325 on a declaration the ledger lacks", [sent(T301)], rejecting(D1), set()),
     # --- JW315 / JW317 / JW319
     ("TR374 fires", [received(b.jw315("V1", date(2026, 3, 1), BSN, "0202", ["R1"]))],
      b.jw315("V2", date(2026, 3, 5), BSN, "0202", ["R2"]), {"TR374"}),

@@ -23,7 +23,10 @@ JUDGED_BY_LEDGER: dict[str, tuple[tuple[str, ...], str]] = {
     "OP033": (("JW305", "JW307"), "a correction of an earlier start or stop goes through StatusAanlevering 3 "
                                   "and 1: a first delivery with an earlier key and other content is one (reported "
                                   "with TR074's retourcode)"),
-    "TR304": (("JW317", "JW323"), "the client's BSN (compared as keyed hashes) is that of the toewijzing"),
+    "TR304": (("JW317", "JW323", "JW325"), "the client's BSN (compared as keyed hashes) is that of the toewijzing "
+                                           "(JW325: of the prestatie as declared)"),
+    "TR366": (("JW325",), "each prestatie is one of the declaration answered (when the ledger has it)"),
+    "TR367": (("JW325",), "each prestatie holds the values it was declared with"),
     "TR307": (("JW323",), "the ProductPeriode starts on or after the toewijzing's Ingangsdatum"),
     "TR308": (("JW323",), "the ProductPeriode ends on or before the toewijzing's Einddatum"),
     "TR314": (("JW323",), "the ReferentieNummer was not used by the aanbieder in an earlier declaration"),
@@ -80,12 +83,10 @@ NOT_JUDGED: dict[str, str] = {
     "TR318": "needs to know the months in which no care was delivered, which no message says: a gap in the "
              "DeclaratiePerioden is allowed then",
     "TR361": "needs each product's care period after the change; not judged in this release",
-    "TR304": "judged by the aanbieder on the answer it receives, against its own declaration; not in this release",
-    "TR337": "judged by the aanbieder on the answer it receives (no retourcode); not in this release",
-    "TR366": "judged by the aanbieder on the answer it receives; not in this release",
-    "TR367": "judged by the aanbieder on the answer it receives; not in this release",
-    "TR371": "judged by the aanbieder on the answer it receives (no retourcode); not in this release",
-    "TR376": "judged by the aanbieder on the answer it receives (no retourcode); not in this release",
+    "TR337": "has no retourcode (n.v.t.): with --ledger the answered declaration is looked up by "
+             "DeclaratieIdentificatie for TR366/TR367, and an answer to one the ledger lacks is left unjudged",
+    "TR371": "has no retourcode (n.v.t.), and the ledger keeps no XsdVersie of a declaration",
+    "TR376": "has no retourcode (n.v.t.); not judged in this release",
 }
 """Why a level-3 rule (for the message types JUDGED_BY_LEDGER does not name) is not judged."""
 
