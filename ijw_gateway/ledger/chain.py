@@ -44,7 +44,8 @@ HEEN_OF_RETOUR = {"JW302": "JW301", "JW306": "JW305", "JW308": "JW307", "JW316":
 
 @dataclass(frozen=True)
 class Toewijzing:
-    """A ToegewezenProduct as one JW301 states it (the latest Toewijzingsdatum/-tijd is leading, OP-rule IV)."""
+    """A ToegewezenProduct as one JW301 states it (of several statements of a number, the most recent by
+    Toewijzingsdatum and Toewijzingstijd is leading)."""
 
     position: int
     nummer: str

@@ -118,13 +118,10 @@ class _Earlier:
 
 @dataclass
 class State:
-    """What the ledger holds for one message's keys, read once (see :func:`read_state`)."""
+    """The standing prestaties on one declaration's toewijzingen, read once (:func:`_prestaties`)."""
 
-    toewijzingen: dict[str, Toegewezen] = field(default_factory=dict)
     prestaties: dict[str, list[_Earlier]] = field(default_factory=dict)  # per ToewijzingNummer
     referenties: set[str] = field(default_factory=set)  # ReferentieNummers used before (TR314)
-    leveringen: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # per ToewijzingNummer
-    declaratienummers: set[str] = field(default_factory=set)
 
 
 # ---------------------------------------------------------------------- reading the ledger
