@@ -142,6 +142,9 @@ class Verzoek:
     omvang: tuple[int, str, str] | None = None
     budget: int | None = None
     verzoek_antwoord: str | None = None
+    categorie: str | None = None
+    """A NieuwProduct's own Product (the others name theirs by ToewijzingNummer)."""
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -340,10 +343,11 @@ def _wijziging(verzoek: Any) -> tuple[Verzoek, ...]:
             continue
         for i, p in enumerate(getattr(group, name), 1):
             omvang = p.Omvang
+            categorie, code = _product(p)
             found.append(Verzoek(
                 i, soort, ref, _s(getattr(p, "ToewijzingNummer", None)), p.GewensteIngangsdatum, p.Einddatum,
                 (int(omvang.Volume), str(omvang.Eenheid), str(omvang.Frequentie)) if omvang is not None else None,
-                int(p.Budget) if p.Budget is not None else None))
+                int(p.Budget) if p.Budget is not None else None, categorie=categorie, code=code))
     return tuple(found)
 
 

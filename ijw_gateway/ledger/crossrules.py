@@ -528,6 +528,7 @@ def _jw317(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
             f.add(rule, f.path(*at, "Omvang"),
                   f"toewijzing {v.nummer} has no {'Product' if rule == 'TR375' else 'ProductCode'} and runs after "
                   "2020, so the TeWijzigenProduct gives no Omvang")
+    _overlap(f, facts, toewijzingen)
     named = {v.nummer for v in genoemd}
     missing = sorted(n for n, t in mine.items() if t.aanbieder == facts.aanbieder and t.current_on(day)
                      and n not in named)
@@ -535,6 +536,49 @@ def _jw317(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
         f.add("TR349", f.path("Client", "Verzoek"),
               f"the verzoek leaves out {len(missing)} current toewijzing(en) of the client (ToewijzingNummer "
               f"{', '.join(missing[:5])}); name each as OngewijzigdProduct or TeWijzigenProduct")
+
+
+def _key(day: date | None, default: int) -> int:
+    return int(day.strftime("%Y%m%d")) if day is not None else default
+
+
+def _overlap(f: _Findings, facts: ChainFacts, toewijzingen: dict[str, Toegewezen]) -> None:
+    """TR361: the products of the verzoek — the toewijzingen it names (their product, their period as it
+    would be) and its NieuweProducten — overlap only where the product differs (one sweep: common.overlaps).
+    Two NieuweProducten that overlap are TR410's, within the message."""
+    from ijw_gateway.validation.rules.common import OPEN_END, Periode, overlaps
+
+    perioden: list[Periode] = []
+    paths: dict[int, tuple[str, str]] = {}
+    groups = {"ongewijzigd": ("OngewijzigdeProducten", "OngewijzigdProduct"),
+              "te_wijzigen": ("TeWijzigenProducten", "TeWijzigenProduct"),
+              "nieuw": ("NieuweProducten", "NieuwProduct")}
+    for v in facts.verzoeken:
+        if v.soort not in groups:
+            continue
+        if v.soort == "nieuw":
+            categorie, code, start, end = v.categorie, v.code, v.gewenste_ingangsdatum, v.einddatum
+        else:
+            t = toewijzingen.get(v.nummer or "")
+            if t is None:
+                continue  # TR350 / TR351
+            end = (v.einddatum or t.einddatum) if v.soort == "te_wijzigen" else t.einddatum
+            categorie, code, start = t.categorie, t.code, t.ingangsdatum
+        index = len(perioden) + 1
+        group, item = groups[v.soort]
+        paths[index] = (v.soort, f.path("Client", "Verzoek", group, f"{item}[{v.position}]"))
+        perioden.append(Periode(index, None, categorie, code, _key(start, 0), _key(end, OPEN_END)))  # type: ignore[arg-type]
+    if len(perioden) < 2:
+        return
+    reported: set[int] = set()
+    for later, earlier in sorted(overlaps(perioden), key=lambda pair: pair[0].index):
+        if later.index in reported or (paths[later.index][0] == paths[earlier.index][0] == "nieuw"):
+            continue
+        reported.add(later.index)
+        what = later.code or (f"of categorie {later.categorie}" if later.categorie else "without product")
+        f.add("TR361", paths[later.index][1],
+              f"product {what} overlaps another product of this verzoek in its period; the same product is in a "
+              "verzoek more than once only for periods that do not overlap")
 
 
 def _jw319(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:

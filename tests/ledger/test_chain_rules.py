@@ -200,6 +200,14 @@ CASES: list[tuple[str, list[Msg], bytes, set[str]]] = [
      {"TR351"}),
     ("TR349 fires", [sent(jw301("T1", date(2026, 3, 25), BSN, [T, Toewijzing(N2, date(2026, 4, 1))]))],
      jw317("W1", date(2026, 5, 1), BSN, "RW1", [], [Wijziging(N, date(2026, 6, 1))]), {"TR349"}),
+    ("TR361 fires", [sent(jw301("T1", date(2026, 3, 25), BSN, [T, Toewijzing(N2, date(2026, 4, 1))]))],
+     jw317("W1", date(2026, 5, 1), BSN, "RW1", [N], [Wijziging(N2, date(2026, 6, 1))]), {"TR361"}),
+    ("TR361 not for another product", [sent(jw301("T1", date(2026, 3, 25), BSN, [
+        T, Toewijzing(N2, date(2026, 4, 1), code="45A56")]))],
+     jw317("W1", date(2026, 5, 1), BSN, "RW1", [N], [Wijziging(N2, date(2026, 6, 1))]), set()),
+    ("TR361 not once the one ends before the other", [sent(jw301("T1", date(2026, 3, 25), BSN, [
+        Toewijzing(N, date(2026, 4, 1), date(2026, 5, 31)), Toewijzing(N2, date(2026, 6, 1))]))],
+     jw317("W1", date(2026, 5, 1), BSN, "RW1", [N], [Wijziging(N2, date(2026, 6, 1))]), set()),
     ("TR357 fires", [sent(T301)], jw317("W1", date(2026, 5, 1), BSN, "RW1", [], [Wijziging(N, date(2026, 4, 15))]),
      {"TR357"}),
     ("TR373 fires", [sent(T301)], jw317("W1", date(2026, 5, 1), BSN, "RW1", [],

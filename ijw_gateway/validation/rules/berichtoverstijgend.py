@@ -51,6 +51,8 @@ JUDGED_BY_LEDGER: dict[str, tuple[tuple[str, ...], str]] = {
     "TR357": (("JW317",), "a GewensteIngangsdatum not after the Dagtekening is the toewijzing's Ingangsdatum"),
     "TR359": (("JW319",), "no toewijzing (JW301) was sent before with this ReferentieAanbieder"),
     "TR360": (("JW319",), "'in onderzoek' (2) only as the first answer on a ReferentieAanbieder"),
+    "TR361": (("JW317",), "the toewijzingen the verzoek names (their product and period, as changed) and its "
+                          "NieuweProducten overlap only where the product differs (two NieuweProducten: TR410)"),
     "TR365": (("JW319",), "an earlier answer on the ReferentieAanbieder was 'in onderzoek' (2)"),
     "TR369": (("JW323",), "the IngediendBedrag of the standing debets on a toewijzing within its Budget"),
     "TR373": (("JW317",), "a changed Budget or total (Frequentie 6) starts on the toewijzing's Ingangsdatum"),
@@ -82,7 +84,6 @@ retourbericht (or JW325) do not count as delivered."""
 NOT_JUDGED: dict[str, str] = {
     "TR318": "needs to know the months in which no care was delivered, which no message says: a gap in the "
              "DeclaratiePerioden is allowed then",
-    "TR361": "needs each product's care period after the change; not judged in this release",
     "TR337": "has no retourcode (n.v.t.): with --ledger the answered declaration is looked up by "
              "DeclaratieIdentificatie for TR366/TR367, and an answer to one the ledger lacks is left unjudged",
     "TR371": "has no retourcode (n.v.t.), and the ledger keeps no XsdVersie of a declaration",
