@@ -172,3 +172,22 @@ def test_the_library_judges_level_3_with_a_ledger(ledger: Ledger) -> None:
     assert {lv["level"]: lv["judged"] for lv in report.levels()}[3] is True
     alone = ijw.validate(STOP, today=date(2026, 6, 3))
     assert alone.valid and {lv["level"]: lv["judged"] for lv in alone.levels()}[3] is False
+
+
+def test_build_records_the_toewijzingen_it_writes(ledger_url: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    bepaling = b.EXAMPLES / "bepalingen" / "07-rivierenland-tiel-301.yaml"
+    out = tmp_path / "out"
+    args = ["build", str(bepaling), "--out", str(out), "--dagtekening", "2026-11-23", "--ledger", ledger_url]
+    assert run(args, capsys)[0] == 0
+    written = [p for path in sorted(out.glob("*-JW301-*.xml"))
+               for p in ijw.parse(path.read_bytes()).Client.ToegewezenProducten.ToegewezenProduct]
+    with Ledger(ledger_url) as ledger, ledger.engine.begin() as conn:
+        rows = conn.execute(text("SELECT nummer, gemeente, case_id, categorie, code FROM ledger_toewijzing "
+                                 "ORDER BY nummer")).all()
+    assert sorted((str(p.ToewijzingNummer), p.Product.Categorie, p.Product.Code) for p in written) == \
+        [(r.nummer, r.categorie, r.code) for r in rows]
+    assert {(r.gemeente, r.case_id) for r in rows} == {("0281", "JBG-2026-000777")}
+    assert run(args, capsys)[0] == 0  # a re-run adds nothing
+    with Ledger(ledger_url) as ledger:
+        assert counts(ledger)["ledger_toewijzing"] == len(written)
