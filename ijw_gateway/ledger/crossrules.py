@@ -30,7 +30,8 @@ from ijw_gateway.validation.rules.registry import Status
 if TYPE_CHECKING:
     from ijw_gateway.ledger.ledger import Ledger
 
-__all__ = ["RETOURCODE", "ChainRegister", "State", "Toegewezen", "judge", "judge_chain", "judge_facts", "with_level3"]
+__all__ = ["RETOURCODE", "ChainRegister", "Judgement", "State", "Toegewezen", "judge", "judge_chain", "judge_facts",
+           "with_level3"]
 
 CHUNK = 500
 PER_DAG, PER_WEEK, PER_MAAND, TOTAAL = "1", "2", "4", "6"
@@ -223,10 +224,16 @@ def _leveringen(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str]) -> di
 
 
 # ---------------------------------------------------------------------- findings
+class Judgement(list[Finding]):
+    """The level-3 findings of one message; ``unjudged`` says what the ledger could not judge of it, if anything."""
+
+    unjudged: str | None = None
+
+
 class _Findings:
     def __init__(self, facts: ChainFacts) -> None:
         self.prefix = facts.berichttype.lower()
-        self.items: list[Finding] = []
+        self.items = Judgement()
 
     def path(self, *steps: str) -> str:
         return "/" + "/".join(f"{self.prefix}:{s}" if not s.startswith("ijw:") else s for s in ("Bericht", *steps))
@@ -235,7 +242,7 @@ class _Findings:
         self.items.append(Finding(rule=rule, retourcode=RETOURCODE[rule], path=path, message=message))
 
 
-def judge_facts(cur: RawCursor, facts: ChainFacts, dagtekening: date | None = None) -> list[Finding]:
+def judge_facts(cur: RawCursor, facts: ChainFacts, dagtekening: date | None = None) -> Judgement:
     """The level-3 findings of a message with these (BSN-hashed) facts, against the ledger on ``cur``."""
     found = _Findings(facts)
     day = dagtekening or facts.dagtekening
@@ -798,6 +805,8 @@ def _jw325(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
                   "AND identificatie = ? AND gemeente = ?",
                   (facts.aanbieder, facts.declaratie.declaratie_identificatie, facts.gemeente))
     if row is None:
+        f.items.unjudged = (f"TR366, TR367 and TR304: the ledger does not have declaration "
+                            f"{facts.declaratie.declaratie_identificatie} that this answers")
         return
     declared = {r[0]: r[1:] for r in cur.all(
         f"SELECT referentie, {', '.join(_FIELDS)}, bsn_hash FROM ledger_prestatie WHERE message_id = ?", (row[0],))}
@@ -834,15 +843,15 @@ LEVEL = 3
 JUDGED_WITH_LEDGER = "judged against the ledger"
 
 
-def judge(ledger: Ledger, checked: CheckedMessage) -> list[Finding]:
+def judge(ledger: Ledger, checked: CheckedMessage) -> Judgement:
     """The level-3 findings of a schema-valid checked message against ``ledger`` ([] for other messages)."""
     if checked.model is None:
         return []
     facts = chain_facts(checked.model)
-    return judge_chain(ledger, facts) if facts is not None else []
+    return judge_chain(ledger, facts) if facts is not None else Judgement()
 
 
-def judge_chain(ledger: Ledger, facts: ChainFacts) -> list[Finding]:
+def judge_chain(ledger: Ledger, facts: ChainFacts) -> Judgement:
     """:func:`judge_facts` on ``facts`` as read from a message (BSNs not yet hashed), in one read transaction."""
     bsns: dict[str, str] = {}
     hasher = ledger._hash  # the ledger's keyed hash: the same a recorded BSN got
@@ -859,12 +868,14 @@ def judge_chain(ledger: Ledger, facts: ChainFacts) -> list[Finding]:
             cur.close()
 
 
-def with_level3(report: MessageReport, findings: list[Finding]) -> MessageReport:
+def with_level3(report: MessageReport, findings: Judgement | list[Finding]) -> MessageReport:
     """``report`` with the level-3 findings added and controleniveau 3 marked judged (when it judged the rest)."""
     for finding in findings:
         report = report.with_finding(finding)
     if report.not_judged.get(LEVEL) is not None and not (set(report.not_judged) & {1, 2}):
-        report = report.model_copy(update={"not_judged": {k: v for k, v in report.not_judged.items() if k != LEVEL}})
+        rest = {k: v for k, v in report.not_judged.items() if k != LEVEL}
+        unjudged = getattr(findings, "unjudged", None)
+        report = report.model_copy(update={"not_judged": rest | ({LEVEL: unjudged} if unjudged else {})})
     return report
 
 

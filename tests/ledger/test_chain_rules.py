@@ -312,3 +312,18 @@ def test_out_of_order_arrival_links_the_same(chain_ledger: Ledger) -> None:
     assert judged(chain_ledger, STOP) == set()
     assert judged(chain_ledger, jw305("S2", date(2026, 5, 2), BSN, [Levering(N, date(2026, 5, 1))])) == {"TR326"}
 
+
+
+def test_an_answer_to_a_declaration_the_ledger_lacks_leaves_level_3_unjudged(chain_ledger: Ledger) -> None:
+    from ijw_gateway.ledger.crossrules import with_level3
+
+    _history(chain_ledger, [sent(T301)])
+    answer = rejecting(D1)
+    checked = check(answer, ValidationContext(today=date(2026, 6, 2)))
+    judgement = judge(chain_ledger, checked)
+    assert judgement == [] and judgement.unjudged is not None and "D1" in judgement.unjudged
+    level3 = next(lv for lv in with_level3(checked.report, judgement).levels() if lv["level"] == 3)
+    assert level3["judged"] is False and "does not have declaration D1" in level3["why"]
+    _history(chain_ledger, [received(D1)])
+    judgement = judge(chain_ledger, check(answer, ValidationContext(today=date(2026, 6, 2))))
+    assert judgement.unjudged is None
