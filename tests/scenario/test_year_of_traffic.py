@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 import ijw_gateway as ijw
 from ijw_gateway.cli import main
@@ -386,7 +387,17 @@ def test_a_year_of_traffic(ledger_url: str, tmp_path: Path, capsys: pytest.Captu
     assert answers == 12 and sum(bool(r) for r in expected.values()) >= 16
     with Ledger(ledger_url) as ledger:
         counts = ledger.counts()
+        with ledger.engine.begin() as conn:
+            chain = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                     for table in ("ledger_toewijzing", "ledger_levering", "ledger_prestatie")}
     assert counts["cases"] == CLIENTS and counts["messages"] > 2 * len(year.tw)
+    declared = [(lines, whole) for plan in year.months.values() for lines, whole in plan.declaraties.values()]
+    assert chain == {  # the chain keeps every toewijzing statement, start, stop and prestatie, once
+        "ledger_toewijzing": len(year.tw) + sum(t.end_month is not None for t in year.tw),
+        "ledger_levering": sum(name[0] in "abc" for plan in year.months.values() for name, _, _ in plan.respond),
+        "ledger_prestatie": sum(len(lines) + (0 if whole else sum(bool(d.rules) for d in lines))
+                                for lines, whole in declared),
+    }
     assert time.perf_counter() - started < 120
 
 
