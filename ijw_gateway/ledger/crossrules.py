@@ -335,10 +335,13 @@ def _leveringen_judge(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date
         history = earlier.get(lv.nummer, [])
         starts = _standing([h for h in history if h["berichttype"] == "JW305"], start_key)
         stops = _standing([h for h in history if h["berichttype"] == "JW307"], stop_key)
+        before = len(f.items)
         if start:
             _judge_start(f, at, lv, starts, stops)
         else:
             _judge_stop(f, at, lv, starts, stops)
+        if len(f.items) > before:
+            continue  # rejected: later products of this message do not see it
         history.append({"berichttype": facts.berichttype, "categorie": lv.categorie, "code": lv.code,
                         "toewijzing_ingangsdatum": lv.toewijzing_ingangsdatum, "begindatum": lv.begindatum,
                         "einddatum": lv.einddatum, "reden": lv.reden_beeindiging, "status": lv.status_aanlevering})

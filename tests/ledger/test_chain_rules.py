@@ -327,3 +327,9 @@ def test_an_answer_to_a_declaration_the_ledger_lacks_leaves_level_3_unjudged(cha
     _history(chain_ledger, [received(D1)])
     judgement = judge(chain_ledger, check(answer, ValidationContext(today=date(2026, 6, 2))))
     assert judgement.unjudged is None
+
+
+def test_products_of_one_message_see_the_ones_before_them(chain_ledger: Ledger) -> None:
+    _history(chain_ledger, [sent(jw301("T1", date(2026, 3, 25), BSN, [T, Toewijzing(N2, date(2026, 4, 1))]))])
+    both = jw305("S1", date(2026, 4, 2), BSN, [Levering(N, date(2026, 4, 1)), Levering(N, date(2026, 5, 1))])
+    assert judged(chain_ledger, both) == {"TR326"}  # the second starts while the first runs
