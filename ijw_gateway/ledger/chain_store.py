@@ -11,9 +11,10 @@ recording it again adds nothing. BSNs are stored only as keyed hashes (``bsn_has
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy.engine import Connection
 
 from ijw_gateway.ledger.chain import ChainFacts
-from ijw_gateway.ledger.writer import RawCursor, marks
+from ijw_gateway.ledger.chain_sql import ChainCursor, chain_cursor, marks
 
 __all__ = ["DECLARATIE", "LEVERING", "PRESTATIE", "RETOUR_ITEM", "TOEWIJZING", "declaration_case", "record"]
 
@@ -149,7 +150,7 @@ def _insert(table: Table) -> str:
 _SQL = {table.name: _insert(table) for table in CHAIN_TABLES}
 
 
-def _cases_of(cur: RawCursor, gemeente: str, nummers: list[str]) -> dict[str, str]:
+def _cases_of(cur: ChainCursor, gemeente: str, nummers: list[str]) -> dict[str, str]:
     """The case of each toewijzing among ``nummers`` the ledger has (the case of its latest statement)."""
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(nummers), 500):
@@ -162,7 +163,7 @@ def _cases_of(cur: RawCursor, gemeente: str, nummers: list[str]) -> dict[str, st
     return {nummer: case_id for nummer, (case_id, _) in found.items()}
 
 
-def declaration_case(cur: RawCursor, facts: ChainFacts | None) -> str | None:
+def declaration_case(conn: Connection, facts: ChainFacts | None) -> str | None:
     """The case a JW323 or JW325 is recorded under: that of its first prestatie's toewijzing.
 
     A declaration covers every client of a month, so it spans cases; the message is kept
@@ -171,6 +172,11 @@ def declaration_case(cur: RawCursor, facts: ChainFacts | None) -> str | None:
     """
     if facts is None or facts.berichttype not in ("JW323", "JW325"):
         return None
+    with chain_cursor(conn) as cur:
+        return _declaration_case(cur, facts)
+
+
+def _declaration_case(cur: ChainCursor, facts: ChainFacts) -> str | None:
     if facts.berichttype == "JW325":  # the case of the declaration it answers, when the ledger has it
         answered = facts.declaratie.declaratie_identificatie if facts.declaratie is not None else (
             facts.retour[0].identificatie if facts.retour else None)
@@ -182,8 +188,14 @@ def declaration_case(cur: RawCursor, facts: ChainFacts | None) -> str | None:
     return next((cases[p.nummer] for p in facts.prestaties if p.nummer in cases), None)
 
 
-def record(cur: RawCursor, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
-    """Store ``facts`` of the message just recorded as ``message_id`` (its BSNs already hashed)."""
+def record(conn: Connection, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
+    """Store ``facts`` of the message just recorded as ``message_id`` for ``case_id`` (BSNs already hashed;
+    ``bsn_hash``: the message's client), in the connection's transaction."""
+    with chain_cursor(conn) as cur:
+        _record(cur, message_id, case_id, facts, bsn_hash)
+
+
+def _record(cur: ChainCursor, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
     d = cur.day
     if facts.toewijzingen:
         cur.many(_SQL["ledger_toewijzing"], [

@@ -20,8 +20,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ijw_gateway.ledger.chain import ChainFacts, Levering, Prestatie, chain_facts, hashed
+from ijw_gateway.ledger.chain_sql import ChainCursor, chain_cursor, marks
 from ijw_gateway.ledger.store import transaction
-from ijw_gateway.ledger.writer import RawCursor, marks
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import Finding, MessageReport
 from ijw_gateway.validation.rules.berichtoverstijgend import JUDGED_BY_LEDGER
@@ -126,7 +126,7 @@ class State:
 
 
 # ---------------------------------------------------------------------- reading the ledger
-def _toewijzingen(cur: RawCursor, gemeente: str, nummers: Iterable[str], by_bsn: str | None = None
+def _toewijzingen(cur: ChainCursor, gemeente: str, nummers: Iterable[str], by_bsn: str | None = None
                   ) -> dict[str, Toegewezen]:
     cols = ("nummer, aanbieder, categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, "
             "frequentie, budget, bsn_hash, referentie_aanbieder, toegewezen_op, message_id")
@@ -147,7 +147,7 @@ def _toewijzingen(cur: RawCursor, gemeente: str, nummers: Iterable[str], by_bsn:
     return {nummer: t for nummer, (_, t) in current.items()}
 
 
-def _rejected(cur: RawCursor, heenbericht: str, afzender: str, identificaties: Iterable[str]
+def _rejected(cur: ChainCursor, heenbericht: str, afzender: str, identificaties: Iterable[str]
               ) -> dict[str, set[int]]:
     """Per identificatie of a heenbericht, the positions its retour (or JW325) rejected (0: all of it)."""
     found: dict[str, set[int]] = {}
@@ -159,7 +159,7 @@ def _rejected(cur: RawCursor, heenbericht: str, afzender: str, identificaties: I
     return found
 
 
-def _prestaties(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str], refs: Iterable[str]) -> State:
+def _prestaties(cur: ChainCursor, facts: ChainFacts, nummers: Iterable[str], refs: Iterable[str]) -> State:
     state = State()
     rows: list[tuple[Any, ...]] = []
     cols = ("referentie, vorig_referentie, nummer, categorie, code, begindatum, einddatum, volume, eenheid, bedrag, "
@@ -199,7 +199,7 @@ def _prestaties(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str], refs:
     return state
 
 
-def _leveringen(cur: RawCursor, facts: ChainFacts, nummers: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def _leveringen(cur: ChainCursor, facts: ChainFacts, nummers: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     rows: list[tuple[Any, ...]] = []
     cols = ("berichttype, identificatie, position, nummer, categorie, code, toewijzing_ingangsdatum, begindatum, "
             "einddatum, reden_beeindiging, status_aanlevering, dagtekening, id")
@@ -242,7 +242,7 @@ class _Findings:
         self.items.append(Finding(rule=rule, retourcode=RETOURCODE[rule], path=path, message=message))
 
 
-def judge_facts(cur: RawCursor, facts: ChainFacts, dagtekening: date | None = None) -> Judgement:
+def judge_facts(cur: ChainCursor, facts: ChainFacts, dagtekening: date | None = None) -> Judgement:
     """The level-3 findings of a message with these (BSN-hashed) facts, against the ledger on ``cur``."""
     found = _Findings(facts)
     day = dagtekening or facts.dagtekening
@@ -253,7 +253,7 @@ def judge_facts(cur: RawCursor, facts: ChainFacts, dagtekening: date | None = No
 
 
 # --- JW301 --------------------------------------------------------------------------------------------
-def _jw301(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _jw301(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     nummers = {t.nummer for t in facts.toewijzingen}
     known = _toewijzing_rows(cur, facts.gemeente, nummers, facts)
     refs = {t.referentie_aanbieder for t in facts.toewijzingen if t.referentie_aanbieder}
@@ -284,7 +284,7 @@ def _jw301(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
                       "removed (RedenWijziging 13) until they are")
 
 
-def _toewijzing_rows(cur: RawCursor, gemeente: str, nummers: Iterable[str], facts: ChainFacts
+def _toewijzing_rows(cur: ChainCursor, gemeente: str, nummers: Iterable[str], facts: ChainFacts
                      ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for chunk in _chunks(nummers):
@@ -298,7 +298,7 @@ def _toewijzing_rows(cur: RawCursor, gemeente: str, nummers: Iterable[str], fact
     return found
 
 
-def _verzocht(cur: RawCursor, facts: ChainFacts, refs: Iterable[str]) -> set[str]:
+def _verzocht(cur: ChainCursor, facts: ChainFacts, refs: Iterable[str]) -> set[str]:
     """The ReferentieAanbieders among ``refs`` of verzoeken (JW315/JW317) of the aanbieder to the gemeente."""
     found: set[str] = set()
     for chunk in _chunks(refs):
@@ -316,7 +316,7 @@ def _uncredited(prestaties: Sequence[_Earlier], approved_only: bool = False) -> 
 
 
 # --- JW305 / JW307 ------------------------------------------------------------------------------------
-def _leveringen_judge(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _leveringen_judge(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     nummers = {lv.nummer for lv in facts.leveringen if lv.nummer}
     toewijzingen = _toewijzingen(cur, facts.gemeente, nummers)
     earlier = _leveringen(cur, facts, nummers)
@@ -443,7 +443,7 @@ def _judge_stop(f: _Findings, at: tuple[str, ...], lv: Levering, starts: list[di
 
 
 # --- JW315 / JW317 / JW319 ----------------------------------------------------------------------------
-def _ra_messages(cur: RawCursor, refs: Iterable[str], types: tuple[str, ...], afzender: str, ontvanger: str,
+def _ra_messages(cur: ChainCursor, refs: Iterable[str], types: tuple[str, ...], afzender: str, ontvanger: str,
                  own: str) -> list[tuple[str, str, str | None, str]]:
     """(ref, berichttype, verzoek_antwoord, identificatie) of earlier messages of ``types`` naming ``refs``."""
     found: list[tuple[str, str, str | None, str]] = []
@@ -456,7 +456,7 @@ def _ra_messages(cur: RawCursor, refs: Iterable[str], types: tuple[str, ...], af
     return found
 
 
-def _open_verzoeken(cur: RawCursor, facts: ChainFacts) -> list[str]:
+def _open_verzoeken(cur: ChainCursor, facts: ChainFacts) -> list[str]:
     """The ReferentieAanbieders of the client's verzoeken to the gemeente that are still open (TR374)."""
     if facts.bsn is None:
         return []
@@ -474,7 +474,7 @@ def _open_verzoeken(cur: RawCursor, facts: ChainFacts) -> list[str]:
     return sorted(refs - answered)
 
 
-def _verzoek_judge(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _verzoek_judge(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     jw315 = facts.berichttype == "JW315"
     refs = {v.referentie for v in facts.verzoeken if v.referentie}
     used = {r[0] for r in _ra_messages(cur, refs, ("JW315", "JW317"), facts.aanbieder, facts.gemeente,
@@ -496,7 +496,7 @@ def _verzoek_judge(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -
         _jw317(cur, facts, f, day)
 
 
-def _jw317(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _jw317(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     genoemd = [v for v in facts.verzoeken if v.soort in ("ongewijzigd", "te_wijzigen")]
     mine = _toewijzingen(cur, facts.gemeente, (), by_bsn=facts.bsn) if facts.bsn else {}
     toewijzingen = _toewijzingen(cur, facts.gemeente, {v.nummer for v in genoemd if v.nummer})
@@ -591,7 +591,7 @@ def _overlap(f: _Findings, facts: ChainFacts, toewijzingen: dict[str, Toegewezen
               "verzoek more than once only for periods that do not overlap")
 
 
-def _jw319(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _jw319(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     v = facts.verzoeken[0]
     if v.referentie is None:
         return
@@ -646,7 +646,7 @@ def _in_unit(volume: int, eenheid: str, toegewezen: str | None) -> int:
     return volume
 
 
-def _jw323(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _jw323(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     declaratie = facts.declaratie
     assert declaratie is not None
     nummers = {p.nummer for p in facts.prestaties}
@@ -799,7 +799,7 @@ _FIELDS = ("nummer", "categorie", "code", "begindatum", "einddatum", "volume", "
            "debet_credit")
 
 
-def _jw325(cur: RawCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
+def _jw325(cur: ChainCursor, facts: ChainFacts, f: _Findings, day: date) -> None:
     """TR366, TR367 and TR304 on a JW325's prestaties, against the declaration it answers (when the ledger has it:
     TR337 has no retourcode, so an answer to a declaration the ledger lacks is left unjudged)."""
     if facts.declaratie is None or not facts.prestaties:
@@ -863,12 +863,8 @@ def judge_chain(ledger: Ledger, facts: ChainFacts) -> Judgement:
         return bsns.get(bsn) or bsns.setdefault(bsn, hasher.bsn(bsn))
 
     facts = hashed(facts, hash_bsn)
-    with transaction(ledger.engine, ledger.url) as conn:
-        cur = RawCursor(conn)
-        try:
-            return judge_facts(cur, facts)
-        finally:
-            cur.close()
+    with transaction(ledger.engine, ledger.url) as conn, chain_cursor(conn) as cur:
+        return judge_facts(cur, facts)
 
 
 def with_level3(report: MessageReport, findings: Judgement | list[Finding]) -> MessageReport:

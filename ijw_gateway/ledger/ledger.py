@@ -572,7 +572,7 @@ class Ledger:
                     raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
                 case_id = case
             else:  # a declaration spans clients: the case of its first toewijzing (chain_store.py)
-                case_id = chain_store.declaration_case(cur, prepared.chain) or self._find_case(cur, info, bsn_hash)
+                case_id = chain_store.declaration_case(conn, prepared.chain) or self._find_case(cur, info, bsn_hash)
         except LedgerError as error:
             if case is not None:
                 raise
@@ -594,7 +594,7 @@ class Ledger:
         products += [(new_id, n, "TN") for n in info.toewijzingnummers if n not in info.referenties]
         cur.many(_SQL_PRODUCT, products)
         if prepared.chain is not None:  # the toewijzingen, starts, stops, prestaties it states (chain_store.py)
-            chain_store.record(cur, new_id, case_id, prepared.chain, bsn_hash)
+            chain_store.record(conn, new_id, case_id, prepared.chain, bsn_hash)
         if not info.heenbericht:
             self._claim(conn, info.berichttype, info.afzender, info.identificatie, prepared.claim_hash, raw=cur)
         return IngestResult(status="recorded", case=case_id, **base)
