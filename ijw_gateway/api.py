@@ -2,12 +2,16 @@
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ijw_gateway.errors import MessageError, UsageError
 from ijw_gateway.messages.codec import to_xml
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.findings import MessageReport
 from ijw_gateway.validation.validator import ValidationContext, check
+
+if TYPE_CHECKING:
+    from ijw_gateway.ledger.ledger import Ledger
 
 __all__ = ["parse", "to_xml", "validate"]
 
@@ -37,6 +41,18 @@ def parse(data: bytes, *, schemas: Path | None = None) -> IjwModel:
     return checked.model
 
 
-def validate(data: bytes, today: date | None = None, schemas: Path | None = None) -> MessageReport:
-    """Validate one message as ``ijw validate`` does; the report says ``valid``, ``bericht`` and ``findings``."""
-    return check(_as_bytes(data), ValidationContext(today=today, schemas=schemas)).report
+def validate(data: bytes, today: date | None = None, schemas: Path | None = None, *,
+             ledger: "Ledger | None" = None) -> MessageReport:
+    """Validate one message as ``ijw validate`` does; the report says ``valid``, ``bericht`` and ``findings``.
+
+    With a ``ledger`` (``ijw.Ledger``), as ``ijw validate --ledger``: TR056 and the cross-message rules
+    (controleniveau 3) are judged against what it holds too (``report.levels()`` says so).
+    """
+    if ledger is None:
+        return check(_as_bytes(data), ValidationContext(today=today, schemas=schemas)).report
+    from ijw_gateway.ledger.crossrules import judge, with_level3
+    from ijw_gateway.validation.validator import SeenIdentificaties
+
+    context = ValidationContext(today=today, schemas=schemas, seen=SeenIdentificaties(register=ledger))
+    checked = check(_as_bytes(data), context)
+    return with_level3(checked.report, judge(ledger, checked))

@@ -18,9 +18,10 @@ def open_ledger(url: str) -> "Ledger":
 
 
 LEDGER_HELP = {
-    "validate": "Judge TR056 also against the Identificaties the ledger at URL has seen, and note these.",
-    "respond": "Judge TR056 against the ledger at URL, number the toewijzingen from it, and record every message "
-    "with its answers.",
+    "validate": "Judge TR056 and the cross-message rules (controleniveau 3) against what the ledger at URL holds, "
+    "and note the Identificaties seen.",
+    "respond": "Judge TR056 and the cross-message rules (controleniveau 3) against the ledger at URL, answer a JW323 "
+    "with its JW325, number the toewijzingen from it, and record every message with its answers.",
     "build": "Number the toewijzingen from the gemeente's counter in the ledger at URL, and record the messages.",
     "ledger": "The ledger database: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB (default: env IJW_DB, "
     "else sqlite:///ijw-ledger.db).",

@@ -2,9 +2,10 @@
 
 The answers themselves are :func:`ijw_gateway.workflows.respond.respond_to`'s: a retourbericht for
 every heenbericht and the gemeente's JW301 / JW319 decisions on a valid JW315. A message
-that fails its XSD gets no retourbericht (IV032); its findings are printed instead. A
-declaration (JW323) gets none either: its answer, the JW325, is a decision not written here.
-Exit 1 when any message was rejected.
+that fails its XSD gets no retourbericht (IV032); its findings are printed instead. With
+--ledger the cross-message rules (controleniveau 3) are judged against the ledger too, and a
+declaration (JW323) gets its JW325 Declaratie-antwoord, judged against the toewijzingen there
+(without --ledger it gets none). Exit 1 when any message was rejected.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def respond(
     """Write the retourbericht for every received message; exit 1 when any was rejected.
 
     A valid JW315 also gets the gemeente's decision per product: a JW301, or a JW319. With
-    --ledger the Identificaties of earlier batches count for TR056, the JW301s of decisions
+    --ledger the cross-message rules are judged against the ledger, a JW323 gets its JW325
+    (each prestatie judged against its toewijzing), the Identificaties of earlier batches count
+    for TR056, the JW301s of decisions
     are numbered from the gemeente's counter, and every received message is recorded with
     the answers to it in one transaction (when it belongs to a case).
     """

@@ -92,7 +92,11 @@ def validate(
             stack.enter_context(output_directory(retour_dir, "--retour-dir"))
             stage = stack.enter_context(StagedDirectory(retour_dir, "--retour-dir"))
             options = replace(options, retour_dir=stage.path)
-        register = stack.enter_context(open_ledger(ledger)) if ledger is not None else None
+        register = None
+        if ledger is not None:  # TR056 and controleniveau 3 against the ledger
+            from ijw_gateway.ledger.crossrules import ChainRegister
+
+            register = ChainRegister(stack.enter_context(open_ledger(ledger)))
         stream = stack.enter_context(atomic_open(output or STDOUT, text=True, option="--output"))
         writer = ReportWriter(stream, output_format)  # type: ignore[arg-type]
         progress = _progress(not no_progress, len(sources))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ijw_gateway.errors import MessageError, UsageError
+from ijw_gateway.ledger.chain import ChainFacts, chain_facts, hashed
 from ijw_gateway.ledger.extract import MessageInfo, message_info, tree_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
@@ -41,26 +42,39 @@ class Prepared:
     bsn_hash: str | None
     content_hash: str
     claim_hash: str  # keyed hash of the content digest: the TR056 claim (ledger_identificatie)
+    chain: ChainFacts | None = None
+    """What the message says about its toewijzingen (chain.py), BSNs hashed."""
 
 
-def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher) -> Prepared:
+def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher, model: Callable[[], Any]) -> Prepared:
+    """``model`` gives the typed model on demand: the chain's facts are read from it (chain.py)."""
+    facts = chain_facts(model())
+    if info.berichttype in ("JW323", "JW325"):
+        # A declaration names the toewijzingen of every client of a month: its product references would
+        # tie all their cases to the one case it is kept under. Its prestaties link in the chain instead.
+        info = replace(info, toewijzingnummers=())
+    if facts is not None:
+        bsns: dict[str, str] = {}
+        facts = hashed(facts, lambda bsn: bsns.get(bsn) or bsns.setdefault(bsn, hasher.bsn(bsn)))
     return Prepared(
         info=replace(info, bsn=None),
         bsn_hash=hasher.bsn(info.bsn) if info.bsn else None,
         content_hash=hasher.content(data),
         claim_hash=hasher.content(digest.encode()),
+        chain=facts,
     )
 
 
 def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
     """A message given as its typed model (and its bytes)."""
-    return _prepared(message_info(model), data, content_digest(data), hasher)
+    return _prepared(message_info(model), data, content_digest(data), hasher, lambda: model)
 
 
 def prepare_checked(checked: CheckedMessage, hasher: Hasher) -> Prepared | None:
     """A checked message, read from its tree (its model is not built); None unless schema-valid."""
     if checked.xsd_valid and checked.tree is not None and checked.berichttype is not None:
-        return _prepared(tree_info(checked.tree, checked.berichttype), checked.data, checked.digest, hasher)
+        return _prepared(tree_info(checked.tree, checked.berichttype), checked.data, checked.digest, hasher,
+                         lambda: checked.model)
     if checked.model is not None:
         return prepare_model(checked.model, checked.data, hasher)
     return None

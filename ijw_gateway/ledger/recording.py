@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ijw_gateway.errors import LedgerError, UsageError
+from ijw_gateway.ledger import chain_store
 from ijw_gateway.ledger.cases import CaseDescription
 from ijw_gateway.ledger.facts import Direction, event_name, local_date
 from ijw_gateway.ledger.linking import Known, Linkable, answered, find_case, wanted
@@ -206,8 +207,9 @@ def record_messages(
                 raise LedgerError(f"the BSN of the message differs from the jeugdige of case {case}")
             case_id = case
         else:
-            try:
-                case_id = find_case(info, prepared.bsn_hash, known)
+            try:  # a declaration spans clients: the case of its first toewijzing (chain_store.py)
+                case_id = (chain_store.declaration_case(repo.conn, prepared.chain)
+                           or find_case(info, prepared.bsn_hash, known))
             except LedgerError as error:
                 results.append(IngestResult(status="unlinked", detail=str(error), **base))
                 continue
@@ -265,6 +267,9 @@ def _write(
         if not info.heenbericht:
             claims.setdefault(SeenKey(info.berichttype, info.afzender, info.identificatie), item.prepared.claim_hash)
     repo.insert_products(products)
+    for new_id, (_, item, case_id, _) in zip(real, planned, strict=True):
+        if item.prepared.chain is not None:  # the toewijzingen, starts, stops, prestaties it states
+            chain_store.record(repo.conn, new_id, case_id, item.prepared.chain, item.prepared.bsn_hash)
     repo.set_answers(answers)
     if claims:
         seen = repo.seen(claims)

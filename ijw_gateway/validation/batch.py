@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ijw_gateway.errors import UsageError
 from ijw_gateway.files import DanglingLink, NotARegularFile, read_regular_file, write_bytes_atomic, xml_files
@@ -75,6 +75,9 @@ class BatchOptions:
     """Carry each message's content digest to the parent (TR056 against a ledger)."""
     cross_message: str | None = None
     """What the parent judges of controleniveau 3 (TR056), for the verdicts the workers write."""
+    facts: Callable[[Any], Any] | None = None
+    """Read what the parent judges controleniveau 3 on from each schema-valid message's model (with a
+    register that judges the chain: ``ijw validate --ledger``); a module-level function, so picklable."""
 
     def context(self) -> ValidationContext:
         return ValidationContext(today=self.today, schemas=self.schemas, limits=self.limits, rules=self.rules,
@@ -126,6 +129,8 @@ class _Validated:
     """With a retour_dir: why no retourbericht was written; None when one was."""
     kop: RetourKop | None = None
     """With a retour_dir: what rewriting the retourbericht takes, should TR056 find a duplicate."""
+    facts: Any = None
+    """With ``BatchOptions.facts``: what the parent judges controleniveau 3 on."""
 
 
 def _validate_one(source: Source, options: BatchOptions) -> _Validated:
@@ -134,14 +139,15 @@ def _validate_one(source: Source, options: BatchOptions) -> _Validated:
         return _Validated(data, _UNREAD)
     context = context_for(options)
     checked = check(data, context, file=source.label)
+    facts = options.facts(checked.model) if options.facts is not None and checked.model is not None else None
     if options.retour_dir is None:
-        return _Validated(checked.report)
+        return _Validated(checked.report, facts=facts)
     from ijw_gateway.validation.retour import no_retour, retour_kop  # with --retour-dir only (start-up time)
 
     written = write_retour(checked, context.system_date, options.retour_dir, _stem(source))
     if written is None:
-        return _Validated(checked.report, no_retour(checked) or _UNREAD)
-    return _Validated(checked.report, kop=retour_kop(checked, context.system_date))
+        return _Validated(checked.report, no_retour(checked) or _UNREAD, facts=facts)
+    return _Validated(checked.report, kop=retour_kop(checked, context.system_date), facts=facts)
 
 
 def _stem(source: Source) -> str:
@@ -215,14 +221,33 @@ def run(
     ``account`` learns which messages got a retourbericht.
     """
     seen = SeenIdentificaties(register=register)
-    options = replace(options, digests=options.digests or register is not None, cross_message=seen.not_judged)
+    judge_chain = getattr(register, "judge_chain", None)  # controleniveau 3 against the ledger's chain
+    options = replace(options, digests=options.digests or register is not None, cross_message=seen.not_judged,
+                      facts=getattr(register, "facts_reader", None) if judge_chain is not None else None)
     for source, validated in zip(sources, _validate_all(sources, options, workers), strict=True):
         if account is not None and options.retour_dir is not None:
             account.add(source.label, validated.no_retour)
         judged = seen.check(validated.report)
         if judged is not validated.report and options.retour_dir is not None and validated.kop is not None:
             _rewrite_retour(validated.kop, judged, options.retour_dir, _stem(source))
+        if validated.facts is not None and judge_chain is not None:
+            chained = judge_chain(judged, validated.facts)
+            if len(chained.findings) > len(judged.findings) and options.retour_dir is not None \
+                    and validated.kop is not None:
+                _rebuild_retour(source, chained, options)
+            judged = chained
         yield judged
+
+
+def _rebuild_retour(source: Source, judged: MessageReport, options: BatchOptions) -> None:
+    """The retourbericht of a message with level-3 findings, carrying their retourcodes: the message is
+    checked again here (only such messages are), its verdict replaced by the judged one."""
+    data = read_source(source, options.limits)
+    if isinstance(data, MessageReport):
+        return
+    checked = check(data, context_for(replace(options, facts=None)), file=source.label)
+    checked.report = judged
+    write_retour(checked, context_for(options).system_date, options.retour_dir, _stem(source))  # type: ignore[arg-type]
 
 
 def _rewrite_retour(kop: RetourKop, judged: MessageReport, directory: Path, stem: str) -> None:

@@ -1,7 +1,9 @@
 """Answer a received message as the receiving party would (``ijw respond``, the demo, the HTTP service).
 
 For every heenbericht its retourbericht (JW301 → JW302, JW305 → JW306, JW307 → JW308,
-JW315 → JW316, JW317 → JW318, JW319 → JW320), carrying the retourcodes of our validation;
+JW315 → JW316, JW317 → JW318, JW319 → JW320), carrying the retourcodes of our validation
+(with a ledger also of controleniveau 3, the rules across messages); with a ledger, for a
+JW323 the JW325 Declaratie-antwoord judged against the toewijzingen it holds;
 for every valid JW315 also the gemeente's decision per product: a JW301 where the region's
 contract allows it, otherwise a JW319 (see ``tussentaal/besluit.py``). A message that fails
 its XSD gets no retourbericht (IV032, controleniveau 1).
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 from ijw_gateway.messages import jw315
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.declaratie_antwoord import build_jw325
 from ijw_gateway.validation.findings import MessageReport
 from ijw_gateway.validation.retour import build_retour, no_retour
 from ijw_gateway.validation.validator import ValidationContext, check
@@ -55,14 +58,29 @@ class Answer:
         return ([self.retour] if self.retour is not None else []) + self.besluit
 
 
+NO_JW325_WITHOUT_LEDGER = ("a JW323 is answered with a JW325 Declaratie-antwoord judged against the toewijzingen; "
+                           "give --ledger URL (the ledger that holds them) to write it")
+
+
 def answer(
-    received: CheckedMessage, today: date, *, toewijzingnummer: Callable[..., int] | None = None
+    received: CheckedMessage, today: date, *, toewijzingnummer: Callable[..., int] | None = None,
+    declaratie_antwoord: bool = False,
 ) -> Answer:
-    """The retourbericht and decisions on a checked received message, each validated as built."""
+    """The retourbericht and decisions on a checked received message, each validated as built.
+
+    ``declaratie_antwoord``: a JW323 gets its JW325, from the findings its report holds (judge
+    it against the ledger first: :func:`ijw_gateway.ledger.crossrules.judge`).
+    """
     result = Answer(received)
-    retour = build_retour(received, today)
-    if retour is None:
-        result.why_no_retour = no_retour(received)
+    retour: IjwModel | None
+    if received.bericht == "JW323" and received.model is not None:
+        retour = build_jw325(received, today) if declaratie_antwoord else None
+        if retour is None:
+            result.why_no_retour = NO_JW325_WITHOUT_LEDGER
+    else:
+        retour = build_retour(received, today)
+        if retour is None:
+            result.why_no_retour = no_retour(received)
     besluit: list[IjwModel] = []
     if received.valid and isinstance(received.model, jw315.JW315):
         from ijw_gateway.tussentaal.besluit import besluit as decide  # the contracts: only for a JW315
@@ -107,8 +125,12 @@ def respond_to(
     and, with a ``ledger``, number the toewijzingen from it and record the message with its
     answers — as one unit: all of it, or on any failure none of it."""
     received = check(data, context, file=label)
+    if ledger is not None and received.model is not None:  # controleniveau 3: against the chain in the ledger
+        from ijw_gateway.ledger.crossrules import judge, with_level3
+
+        received.report = with_level3(received.report, judge(ledger, received))
     counter = ledger.toewijzingnummer if ledger is not None else None
-    result = answer(received, context.system_date, toewijzingnummer=counter)
+    result = answer(received, context.system_date, toewijzingnummer=counter, declaratie_antwoord=ledger is not None)
     files: list[tuple[Path, bytes]] = []
     if result.retour is not None:
         files.append((out / f"{stem}-{result.retour.bericht}.xml", result.retour.data))

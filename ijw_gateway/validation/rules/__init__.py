@@ -6,6 +6,7 @@ type on a parsed, schema-valid tree (see ``engine.py`` and ``docs/architecture.m
 
 from ijw_gateway.validation.rules import (  # noqa: F401  (registration)
     berichtinhoud,
+    berichtoverstijgend,
     declaratie,
     documented,
     externe_bron,

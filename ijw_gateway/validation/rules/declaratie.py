@@ -26,6 +26,7 @@ from functools import cache
 
 from lxml import etree
 
+from ijw_gateway.validation.rules.berichtoverstijgend import cross_message_rule
 from ijw_gateway.validation.rules.common import date_key, elfproef_breaks, more_than_one
 from ijw_gateway.validation.rules.externe_bron import (
     AFZENDER,
@@ -533,7 +534,7 @@ def geen_dubbele_regels(r: TreeInput) -> Iterator[Violation]:
 @rule("TR314", ("JW323",), "Prestatie.ProductReferentie.ReferentieNummer",
       "ReferentieNummer van een prestatie is uniek voor de aanbieder, ook binnen één bericht.",
       retourcode="8021", level=Level.BERICHTOVERSTIJGEND, when=_twee_prestaties,
-      note="within this message; unique across the aanbieder's earlier messages needs the ledger")
+      note="within this message; across the aanbieder's earlier declarations with --ledger")
 def unieke_referentie(r: TreeInput) -> Iterator[Violation]:
     prestaties = regels(r)
     for later, first in _herhaald([regel.referentie for regel in prestaties]):
@@ -653,7 +654,6 @@ _WHY = {
 }
 
 for code, berichten, element, text, retourcode in _CROSS_MESSAGE:
-    documented(code, berichten, element, text, Status.CROSS_MESSAGE, level=Level.BERICHTOVERSTIJGEND,
-               retourcode=retourcode,
-               note=_WHY.get(code, "needs earlier messages (the toewijzing, earlier declarations, the declaration "
-                                    "answered): the ledger"))
+    cross_message_rule(code, berichten, element, text, retourcode,
+                       _WHY.get(code, "needs earlier messages (the toewijzing, earlier declarations, the declaration "
+                                      "answered): the ledger"))

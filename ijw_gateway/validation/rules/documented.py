@@ -4,6 +4,7 @@ Restrictions (RS) are facets of our generated XSDs; berichtoverstijgende rules n
 what earlier messages said (the ledger); some apply to messages outside our scope.
 """
 
+from ijw_gateway.validation.rules.berichtoverstijgend import cross_message_rule
 from ijw_gateway.validation.rules.registry import Level, Status, documented
 
 ALL = ("JW301", "JW305", "JW307", "JW315", "JW317", "JW319", "JW323", "JW325")
@@ -71,8 +72,7 @@ _CROSS_MESSAGE: list[tuple[str, tuple[str, ...], str, str, str]] = [
 ]
 
 for code, berichten, element, text, retourcode in _CROSS_MESSAGE:
-    documented(code, berichten, element, text, Status.CROSS_MESSAGE, level=Level.BERICHTOVERSTIJGEND,
-               retourcode=retourcode, note="needs earlier messages: the ledger")
+    cross_message_rule(code, berichten, element, text, retourcode, "needs earlier messages: the ledger")
 
 documented("TR056", ALL, "Header.BerichtIdentificatie.Identificatie",
            "Identificatie is uniek per afzender en berichttype.", Status.IMPLEMENTED,

@@ -33,6 +33,7 @@ T = TypeVar("T")
 class Status(StrEnum):
     IMPLEMENTED = "implemented"
     XSD = "enforced by the XSD"
+    LEDGER = "judged against the ledger (--ledger)"
     CROSS_MESSAGE = "needs cross-message state"
     NOT_APPLICABLE = "not applicable"
 

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ijw_gateway.validation.rules.berichtoverstijgend import cross_message_rule
 from ijw_gateway.validation.rules.common import more_than_one, one_of, repeated_keys
 from ijw_gateway.validation.rules.externe_bron import ONTVANGER, Productbron, gemeentecode_rule, productcode_rule
 from ijw_gateway.validation.rules.registry import (
     Hit,
     HitNode,
-    Level,
-    Status,
     TreeInput,
     Violation,
-    documented,
     rule,
     xpath_rule,
 )
@@ -120,5 +118,5 @@ _CROSS_MESSAGE: list[tuple[str, tuple[str, ...], str, str, str]] = [
 ]
 
 for code, berichten, element, text, retourcode in _CROSS_MESSAGE:
-    documented(code, berichten, element, text, Status.CROSS_MESSAGE, level=Level.BERICHTOVERSTIJGEND,
-               retourcode=retourcode, note="needs the earlier toewijzing, start and stop messages: the ledger")
+    cross_message_rule(code, berichten, element, text, retourcode,
+                       "needs the earlier toewijzing, start and stop messages: the ledger")

@@ -23,6 +23,7 @@ from ijw_gateway.validation.rules.berichtinhoud import (
     omvang_bij_code,
     product_zonder_budget,
 )
+from ijw_gateway.validation.rules.berichtoverstijgend import cross_message_rule
 from ijw_gateway.validation.rules.common import (
     OPEN_END,
     Periode,
@@ -35,11 +36,8 @@ from ijw_gateway.validation.rules.common import (
 from ijw_gateway.validation.rules.externe_bron import ONTVANGER, Productbron, gemeentecode_rule, productcode_rule
 from ijw_gateway.validation.rules.registry import (
     Hit,
-    Level,
-    Status,
     TreeInput,
     Violation,
-    documented,
     rule,
     xpath_rule,
 )
@@ -179,7 +177,6 @@ _CROSS_MESSAGE: list[tuple[str, str, str, str]] = [
 ]
 
 for code, element, text, retourcode in _CROSS_MESSAGE:
-    documented(code, ("JW317",), element, text, Status.CROSS_MESSAGE, level=Level.BERICHTOVERSTIJGEND,
-               retourcode=retourcode,
-               note="needs the client's current toewijzingen (a TeWijzigenProduct names only its ToewijzingNummer): "
-                    "the ledger")
+    cross_message_rule(code, ("JW317",), element, text, retourcode,
+                       "needs the client's current toewijzingen (a TeWijzigenProduct names only its "
+                       "ToewijzingNummer): the ledger")

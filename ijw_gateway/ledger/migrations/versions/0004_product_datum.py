@@ -1,7 +1,7 @@
 """The product code and date of each ToewijzingNummer of a JW301, JW305 and JW307 (the waiting-time monitor),
 and the Einddatum of a JW301's toewijzing (OP272: a missing stop message).
 
-Revision ID: 0004_product_datum
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-03
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_product_datum"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """The HTTP service's tokens (only their hashes) and its idempotency keys, shared by every process.
 
-Revision ID: 0005_tokens
-Revises: 0004_product_datum
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from ijw_gateway.ledger.store import UtcDateTime
 
-revision: str = "0005_tokens"
-down_revision: str | None = "0004_product_datum"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
