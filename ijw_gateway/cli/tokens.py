@@ -35,7 +35,8 @@ def create(
 ) -> None:
     """Make a token for one organisation and print it once; only its hash is stored."""
     from ijw_gateway.ledger.ledger import ledger_url
-    from ijw_gateway.ledger.tokens import create_token, parse_org, parse_scopes
+    from ijw_gateway.ledger.tokens import create_token, parse_scopes
+    from ijw_gateway.service.orgs import parse_org
 
     who = parse_org(org)
     scopes = parse_scopes(scope)

@@ -25,7 +25,7 @@ from ijw_gateway.ledger.facts import AMSTERDAM
 from ijw_gateway.ledger.store import UtcDateTime, transaction
 
 __all__ = ["ORG_KINDS", "SCOPES", "Org", "Token", "create_token", "find_token", "list_tokens",
-           "parse_org", "parse_scopes", "remember", "remembered", "revoke_token", "token_hash"]
+           "parse_scopes", "remember", "remembered", "revoke_token", "token_hash"]
 
 SCOPES = ("validate", "build", "respond", "ledger:read", "ledger:write")
 """What a token may do: validate messages; map and build bepalingen; answer received messages;
@@ -69,33 +69,6 @@ class Org:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.code}"
-
-
-def parse_org(value: str, option: str = "--org") -> Org:
-    """``gemeente:<CBS code>``, ``aanbieder:<AGB code>``, ``gi:<JBG|WSS|LDH|JVV>`` or ``regio:<name>``."""
-    from ijw_gateway.tussentaal.gemeenten import REGIOS, regio_slug
-
-    kind, sep, code = value.strip().partition(":")
-    expected = ("expected gemeente:<4-digit CBS code>, aanbieder:<8-digit AGB code>, "
-                f"gi:<{'|'.join(GI_CODES)}> or regio:<name>")
-    if not sep or kind not in ORG_KINDS:
-        raise UsageError(f"{option} {value}: {expected}")
-    code = code.strip()
-    if kind == "gemeente" and not re.fullmatch(r"[0-9]{4}", code):
-        raise UsageError(f"{option} {value}: a gemeente is its CBS gemeentecode of four digits, e.g. gemeente:0202")
-    if kind == "aanbieder" and not re.fullmatch(r"[0-9]{8}", code):
-        raise UsageError(f"{option} {value}: an aanbieder is its AGB code of eight digits, e.g. aanbieder:42420001")
-    if kind == "gi":
-        code = code.upper()
-        if code not in GI_CODES:
-            raise UsageError(f"{option} {value}: a gecertificeerde instelling is one of {', '.join(GI_CODES)}")
-    if kind == "regio":
-        by_slug = {regio_slug(r): r for r in REGIOS}
-        found = by_slug.get(regio_slug(code))
-        if found is None:
-            raise UsageError(f"{option} {value}: a regio is one of {', '.join(REGIOS)}")
-        code = found
-    return Org(kind, code)  # type: ignore[arg-type]
 
 
 def parse_scopes(value: str, option: str = "--scope") -> tuple[str, ...]:

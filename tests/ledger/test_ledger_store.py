@@ -191,7 +191,7 @@ def test_killed_mid_ingest_leaves_a_consistent_ledger(tmp_path: Path, ledger_url
             ledger.open(b.bepaling(kenmerk, "315", ARNHEM, bsn), at=date(2026, 4, 24))
     directory = tmp_path / "in"
     directory.mkdir()
-    total = 1200  # enough that the kill lands mid-way also with parsing in worker processes
+    total = 3000  # enough that the kill lands mid-way also with parsing in worker processes (and a fast ledger)
     for i, data in enumerate(_messages("KILL", total)):
         (directory / f"m{i:04d}.xml").write_bytes(data)
     command = [sys.executable, "-c", "from ijw_gateway.cli import run; run()",

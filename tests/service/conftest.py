@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from ijw_gateway.ledger.ledger import Ledger
-from ijw_gateway.ledger.tokens import SCOPES, create_token, parse_org
+from ijw_gateway.ledger.tokens import SCOPES, create_token
 from ijw_gateway.service.app import create_app
+from ijw_gateway.service.orgs import parse_org
 from ijw_gateway.service.settings import Settings
 from tests.ledger.conftest import TEST_KEY, ledger_url  # noqa: F401 - the fixture: SQLite and PostgreSQL
 

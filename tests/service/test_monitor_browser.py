@@ -21,7 +21,8 @@ import pytest
 from benchmarks.serve_bench import serving
 from ijw_gateway.ledger.ledger import Ledger
 from ijw_gateway.ledger.report import CSP
-from ijw_gateway.ledger.tokens import SCOPES, create_token, parse_org
+from ijw_gateway.ledger.tokens import SCOPES, create_token
+from ijw_gateway.service.orgs import parse_org
 from tests.ledger.conftest import TEST_KEY
 from tests.ledger.report_fixture import assert_html_matches, populate
 from tests.ledger.test_report_browser import page_messages, require_chromium, run_chromium

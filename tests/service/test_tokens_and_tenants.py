@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from ijw_gateway.ledger.store import transaction
-from ijw_gateway.ledger.tokens import SCOPES, TOKEN_TABLE, create_token, parse_org, revoke_token
+from ijw_gateway.ledger.tokens import SCOPES, TOKEN_TABLE, create_token, revoke_token
+from ijw_gateway.service.orgs import parse_org
 from tests.service.conftest import BEPALING_01, EXAMPLES, Service, bepaling_json
 
 BEPALING_03 = EXAMPLES / "bepalingen" / "03-foodvalley-ede-301.yaml"  # gemeente 0228, WSS, 42420002 + 42423001
