@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ijw_gateway.ledger.chain import ChainFacts, Levering, Prestatie, chain_facts, hashed
 from ijw_gateway.ledger.chain_sql import ChainCursor, chain_cursor, marks
 from ijw_gateway.ledger.store import transaction
+from ijw_gateway.validation.bronnen import contracttarief
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import Finding, MessageReport
 from ijw_gateway.validation.rules.berichtoverstijgend import JUDGED_BY_LEDGER
@@ -760,14 +761,13 @@ def _judge_prestatie(f: _Findings, at: tuple[str, ...], p: Prestatie, t: Toegewe
 def contract_tarief(productcode: str, eenheid: str, gemeente: str, day: date) -> int | None:
     """The tarief the gemeente's contract on ``day`` sets for ``productcode``, per declared ``eenheid``
     (IV081: minutes on an hourly tarief at round(uurtarief / 60), half up); None when no contract has it."""
-    from ijw_gateway.tussentaal.catalog import default_catalog  # the contracts: only for a declaration
-
-    product = default_catalog().contractproduct(productcode, gemeente, day)
-    if product is None:
+    found = contracttarief(productcode, gemeente, day)
+    if found is None:
         return None
-    if eenheid == MINUUT and product.eenheid == UUR:
-        return (product.tarief * 2 + 60) // 120
-    return product.tarief
+    tarief, per = found
+    if eenheid == MINUUT and per == UUR:
+        return (tarief * 2 + 60) // 120
+    return tarief
 
 
 def _tarief(f: _Findings, at: tuple[str, ...], p: Prestatie, gemeente: str) -> None:

@@ -42,3 +42,12 @@ def default_bronnen() -> ExterneBronnen:
     from ijw_gateway.tussentaal.catalog import default_catalog
 
     return default_catalog()
+
+
+def contracttarief(productcode: str, gemeentecode: str, datum: date) -> tuple[int, str] | None:
+    """TR418: (tarief in eurocent, its eenheid) of ``productcode`` in the contract the gemeente uses on
+    ``datum``, from the shipped reference data; None when no contract has the product."""
+    from ijw_gateway.tussentaal.catalog import default_catalog  # the contracts: only for a declaration
+
+    product = default_catalog().contractproduct(productcode, gemeentecode, datum)
+    return None if product is None else (product.tarief, product.eenheid)
