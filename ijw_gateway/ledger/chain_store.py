@@ -10,6 +10,9 @@ recording it again adds nothing. BSNs are stored only as keyed hashes (``bsn_has
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
 from sqlalchemy.engine import Connection
 
@@ -191,38 +194,57 @@ def _declaration_case(cur: ChainCursor, facts: ChainFacts) -> str | None:
 def record(conn: Connection, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
     """Store ``facts`` of the message just recorded as ``message_id`` for ``case_id`` (BSNs already hashed;
     ``bsn_hash``: the message's client), in the connection's transaction."""
+    record_all(conn, [(message_id, case_id, facts, bsn_hash)])
+
+
+def record_all(conn: Connection, recorded: Iterable[tuple[int, str, ChainFacts, str | None]]) -> None:
+    """:func:`record` for the messages of a batch: one multi-row write per table, not one per message
+    (on PostgreSQL each statement is a round trip)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
+
+    def flush() -> None:
+        for table in _TABLES:
+            cur.many(_SQL[table], rows[table])
+            rows[table].clear()
+
     with chain_cursor(conn) as cur:
-        _record(cur, message_id, case_id, facts, bsn_hash)
+        for message_id, case_id, facts, bsn_hash in recorded:
+            if facts.prestaties:  # they look up the toewijzingen: of this batch too, so write those first
+                flush()
+            _rows(cur, rows, message_id, case_id, facts, bsn_hash)
+        flush()
 
 
-def _record(cur: ChainCursor, message_id: int, case_id: str, facts: ChainFacts, bsn_hash: str | None) -> None:
+_TABLES = ("ledger_toewijzing", "ledger_levering", "ledger_prestatie", "ledger_declaratie", "ledger_retour_item")
+
+
+def _rows(cur: ChainCursor, rows: dict[str, list[tuple[Any, ...]]], message_id: int, case_id: str,
+          facts: ChainFacts, bsn_hash: str | None) -> None:
+    """The rows ``facts`` add to each chain table."""
     d = cur.day
-    if facts.toewijzingen:
-        cur.many(_SQL["ledger_toewijzing"], [
-            (message_id, case_id, facts.gemeente, facts.aanbieder, t.nummer, t.position, t.referentie_aanbieder,
-             t.categorie, t.code, d(t.ingangsdatum), d(t.einddatum), t.reden_wijziging, t.volume, t.eenheid,
-             t.frequentie, t.budget, t.toegewezen_op, bsn_hash)
-            for t in facts.toewijzingen])
-    if facts.leveringen:
-        cur.many(_SQL["ledger_levering"], [
-            (message_id, case_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder,
-             lv.position, lv.nummer, lv.categorie, lv.code, d(lv.toewijzing_ingangsdatum), d(lv.begindatum),
-             d(lv.einddatum), lv.reden_beeindiging, lv.status_aanlevering, d(facts.dagtekening))
-            for lv in facts.leveringen])
+    rows["ledger_toewijzing"] += [
+        (message_id, case_id, facts.gemeente, facts.aanbieder, t.nummer, t.position, t.referentie_aanbieder,
+         t.categorie, t.code, d(t.ingangsdatum), d(t.einddatum), t.reden_wijziging, t.volume, t.eenheid,
+         t.frequentie, t.budget, t.toegewezen_op, bsn_hash)
+        for t in facts.toewijzingen]
+    rows["ledger_levering"] += [
+        (message_id, case_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder,
+         lv.position, lv.nummer, lv.categorie, lv.code, d(lv.toewijzing_ingangsdatum), d(lv.begindatum),
+         d(lv.einddatum), lv.reden_beeindiging, lv.status_aanlevering, d(facts.dagtekening))
+        for lv in facts.leveringen]
     if facts.prestaties:
         cases = _cases_of(cur, facts.gemeente, sorted({p.nummer for p in facts.prestaties}))
-        cur.many(_SQL["ledger_prestatie"], [
+        rows["ledger_prestatie"] += [
             (message_id, cases.get(p.nummer, case_id), facts.berichttype, facts.identificatie, facts.gemeente,
              facts.aanbieder,
              p.position, p.referentie, p.vorig_referentie, p.nummer, p.categorie, p.code, d(p.begindatum),
              d(p.einddatum), p.volume, p.eenheid, p.tarief, p.bedrag, p.debet_credit, p.bsn, ",".join(p.retourcodes))
-            for p in facts.prestaties])
+            for p in facts.prestaties]
     if facts.declaratie is not None:
         dc = facts.declaratie
-        cur.run(_SQL["ledger_declaratie"], (
+        rows["ledger_declaratie"].append((
             message_id, facts.berichttype, facts.identificatie, facts.gemeente, facts.aanbieder, dc.nummer,
             d(dc.begindatum), d(dc.einddatum), dc.totaal, dc.declaratie_identificatie))
-    if facts.retour:
-        cur.many(_SQL["ledger_retour_item"], [
-            (message_id, r.heenbericht, r.afzender, r.identificatie, r.position, ",".join(r.codes))
-            for r in facts.retour])
+    rows["ledger_retour_item"] += [
+        (message_id, r.heenbericht, r.afzender, r.identificatie, r.position, ",".join(r.codes))
+        for r in facts.retour]

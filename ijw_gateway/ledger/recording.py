@@ -267,9 +267,9 @@ def _write(
         if not info.heenbericht:
             claims.setdefault(SeenKey(info.berichttype, info.afzender, info.identificatie), item.prepared.claim_hash)
     repo.insert_products(products)
-    for new_id, (_, item, case_id, _) in zip(real, planned, strict=True):
-        if item.prepared.chain is not None:  # the toewijzingen, starts, stops, prestaties it states
-            chain_store.record(repo.conn, new_id, case_id, item.prepared.chain, item.prepared.bsn_hash)
+    chain_store.record_all(repo.conn, [  # the toewijzingen, starts, stops, prestaties they state
+        (new_id, case_id, item.prepared.chain, item.prepared.bsn_hash)
+        for new_id, (_, item, case_id, _) in zip(real, planned, strict=True) if item.prepared.chain is not None])
     repo.set_answers(answers)
     if claims:
         seen = repo.seen(claims)
