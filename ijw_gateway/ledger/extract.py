@@ -17,6 +17,10 @@ from lxml import etree
 from pydantic import BaseModel
 
 from ijw_gateway.errors import UsageError
+from ijw_gateway.ledger.treeread import children as _children
+from ijw_gateway.ledger.treeread import day as _day
+from ijw_gateway.ledger.treeread import local as _local
+from ijw_gateway.ledger.treeread import text as _text
 from ijw_gateway.messages.registry import Berichttype, berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 
@@ -142,18 +146,6 @@ def message_info(message: IjwModel) -> MessageInfo:
     )
 
 
-def _local(element: etree._Element) -> str:
-    return element.tag.rpartition("}")[2]  # type: ignore[union-attr]
-
-
-def _text(element: etree._Element) -> str:
-    return "".join(element.itertext())
-
-
-def _children(element: etree._Element | None) -> dict[str, etree._Element]:
-    return {} if element is None else {_local(c): c for c in element if isinstance(c.tag, str)}
-
-
 def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo:
     """:func:`message_info` of a schema-valid message, read from its tree (the same values:
     strings as they stand, numbers and dates as the model reads them)."""
@@ -229,6 +221,3 @@ def _tree_regie(client: etree._Element | None, naam: str) -> dict[str, tuple[str
             out[nummer] = (code, day, einde)
     return out
 
-
-def _day(element: etree._Element | None) -> date | None:
-    return date.fromisoformat(_text(element).strip()) if element is not None else None
