@@ -227,3 +227,28 @@ def test_every_message_of_the_year_reads_the_same() -> None:
         assert facts is not None and facts.declaratie is not None
         rejected += len(facts.prestaties) + len(facts.retour)
     assert len(answers) == 12 and rejected == rejections > 0
+
+
+@pytest.mark.parametrize(("element", "value"), [("Toewijzingstijd", "24:00:00"), ("Ingangsdatum", "10000-01-01")])
+def test_a_schema_valid_value_no_model_can_hold_is_refused_in_one_sentence(
+        element: str, value: str, ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ijw_gateway.cli import main
+    from ijw_gateway.errors import MessageError
+    from ijw_gateway.ledger.ledger import Ledger
+    from ijw_gateway.ledger.prepare import UNREPRESENTABLE, prepare
+    from ijw_gateway.ledger.privacy import Hasher
+
+    tree = copy.deepcopy(check(EXAMPLES["jw301-toewijzing.xml"], NOT_JUDGED).tree)
+    assert tree is not None
+    next(e for e in tree.getroot().iter(etree.Element) if etree.QName(e).localname == element).text = value
+    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    assert check(data, NOT_JUDGED).xsd_valid  # the XSD lets it through: the ledger must say why not
+    with pytest.raises(MessageError, match=r"cannot represent \(a year after 9999, or 24:00:00\)"):
+        prepare(data, Hasher(b"k" * 32))
+    (tmp_path / "t.xml").write_bytes(data)
+    code = main(["ledger", "ingest", str(tmp_path / "t.xml"), "--direction", "sent", "--db", ledger_url])
+    out, err = capsys.readouterr()
+    assert code == 1 and UNREPRESENTABLE in out and "Traceback" not in out + err
+    assert value not in out.replace(UNREPRESENTABLE, "") + err  # the value itself is never shown
+    with Ledger(ledger_url) as ledger:
+        assert ledger.counts()["messages"] == 0
