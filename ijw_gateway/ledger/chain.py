@@ -178,6 +178,8 @@ class ChainFacts:
 
 def hashed(facts: ChainFacts, bsn_hash: Callable[[str], str]) -> ChainFacts:
     """``facts`` with every transient BSN replaced by its keyed hash."""
+    if facts.bsn is None and not facts.prestaties:  # a retourbericht: nothing to hash
+        return facts
     return replace(facts, bsn=bsn_hash(facts.bsn) if facts.bsn else None,
                    prestaties=tuple(replace(p, bsn=bsn_hash(p.bsn) if p.bsn else None) for p in facts.prestaties))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from lxml import etree
@@ -21,6 +22,7 @@ from ijw_gateway.ledger.treeread import children as _children
 from ijw_gateway.ledger.treeread import day as _day
 from ijw_gateway.ledger.treeread import local as _local
 from ijw_gateway.ledger.treeread import text as _text
+from ijw_gateway.messages.namespaces import BASISSCHEMA
 from ijw_gateway.messages.registry import Berichttype, berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 
@@ -169,7 +171,7 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
     nummers: list[str] = []
     zorgdata: list[date] = []
     verzoek_antwoord: str | None = None
-    for element in root.iter(etree.Element):
+    for element in root.iter(*_tags(berichttype.namespace.uri, zorg)):  # lxml picks them out, in document order
         name = _local(element)
         if name == "ReferentieAanbieder":
             referenties.append(_text(element))
@@ -195,6 +197,14 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
         bsn=_text(bsn) if bsn is not None else None,
         regie=_tree_regie(top.get("Client"), kind),
     )
+
+
+@cache
+def _tags(uri: str, zorg: str | None) -> tuple[str, ...]:
+    """The tags :func:`tree_info` reads, in the message's namespace and the basisschema's (a schema-valid
+    message has no other)."""
+    names = ("ReferentieAanbieder", "ToewijzingNummer", "VerzoekAntwoord") + ((zorg,) if zorg else ())
+    return tuple(f"{{{ns}}}{name}" for ns in (uri, BASISSCHEMA.uri) for name in names)
 
 
 def _tree_regie(client: etree._Element | None, naam: str) -> dict[str, tuple[str | None, date | None, date | None]]:
