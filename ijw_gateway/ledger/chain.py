@@ -1,4 +1,5 @@
-"""The chain of a toewijzing: what each message says about it, read from its typed model (pure).
+"""The chain of a toewijzing: what each message says about it, read from its typed model or, the same
+facts, from its checked tree (pure).
 
 A JW301 states toewijzingen (gemeente, ToewijzingNummer, product, period, omvang, budget,
 RedenWijziging); a JW305 / JW307 the start and stop of care on them; a JW323 prestaties
@@ -16,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time
 from typing import Any
 
-from ijw_gateway.messages.registry import berichttype_of
+from lxml import etree
+
+from ijw_gateway.ledger.treeread import children, day, items, text
+from ijw_gateway.messages.registry import Berichttype, berichttype_of
 
 __all__ = [
     "GEEN_OPMERKING",
@@ -31,6 +35,7 @@ __all__ = [
     "Toewijzing",
     "Verzoek",
     "chain_facts",
+    "chain_tree_facts",
     "hashed",
 ]
 
@@ -173,6 +178,8 @@ class ChainFacts:
 
 def hashed(facts: ChainFacts, bsn_hash: Callable[[str], str]) -> ChainFacts:
     """``facts`` with every transient BSN replaced by its keyed hash."""
+    if facts.bsn is None and not facts.prestaties:  # a retourbericht: nothing to hash
+        return facts
     return replace(facts, bsn=bsn_hash(facts.bsn) if facts.bsn else None,
                    prestaties=tuple(replace(p, bsn=bsn_hash(p.bsn) if p.bsn else None) for p in facts.prestaties))
 
@@ -249,17 +256,14 @@ def _prestaties(clienten: Any, answer: bool) -> tuple[Prestatie, ...]:
 
 
 def _retour_items(model: Any, heen: str, afzender: str, identificatie: str) -> tuple[RetourItem, ...]:
-    """The rejected items of a retourbericht: position 0 when its Header, Client or body is rejected
-    (nothing of the heenbericht then stands), else each rejected product by its position."""
+    """The rejected items of a retourbericht (see :func:`_rejections`)."""
     whole = _codes(model.Header)
     client = getattr(model, "Client", None)
     body = getattr(model, "Antwoord", None)
     items: list[Any] = []
     if client is not None:
         whole += _codes(client)
-        for holder, name in (("StartProducten", "StartProduct"), ("StopProducten", "StopProduct"),
-                             ("ToegewezenProducten", "ToegewezenProduct"),
-                             ("AangevraagdeProducten", "AangevraagdProduct")):
+        for holder, name in _RETOUR_GROUPS:
             if (group := getattr(client, holder, None)) is not None:
                 whole += _codes(group)
                 items = list(getattr(group, name))
@@ -267,10 +271,46 @@ def _retour_items(model: Any, heen: str, afzender: str, identificatie: str) -> t
             whole += _codes(verzoek)
     if body is not None:
         whole += _codes(body)
+    return _rejections(heen, afzender, identificatie, whole, [_codes(item) for item in items])
+
+
+_RETOUR_GROUPS = (("StartProducten", "StartProduct"), ("StopProducten", "StopProduct"),
+                  ("ToegewezenProducten", "ToegewezenProduct"), ("AangevraagdeProducten", "AangevraagdProduct"))
+"""Where a retourbericht's Client keeps the products it judges one by one."""
+
+
+def _rejections(heen: str, afzender: str, identificatie: str, whole: tuple[str, ...],
+                per_item: list[tuple[str, ...]]) -> tuple[RetourItem, ...]:
+    """Position 0 when the retour's Header, Client or body is rejected (``whole``: nothing of the
+    heenbericht then stands), else each rejected product by its position."""
     if _rejected(whole):
         return (RetourItem(heen, afzender, identificatie, 0, tuple(sorted(set(whole) - ACCEPTED))),)
-    return tuple(RetourItem(heen, afzender, identificatie, i, codes) for i, item in enumerate(items, 1)
-                 if _rejected(codes := _codes(item)))
+    return tuple(RetourItem(heen, afzender, identificatie, i, codes) for i, codes in enumerate(per_item, 1)
+                 if _rejected(codes))
+
+
+def _base(naam: str, afzender: str, ontvanger: str, identificatie: str, dagtekening: date) -> dict[str, Any]:
+    """The fields every message's facts have. ``identificatie`` and ``dagtekening``: a retourbericht's own
+    (IdentificatieRetour, DagtekeningRetour), any other message's BerichtIdentificatie."""
+    # a retourbericht repeats its heenbericht's Header: Afzender is the heenbericht's sender
+    gemeente_sends = naam in ("JW301", "JW319", "JW325", "JW302", "JW320")
+    gemeente, aanbieder = (afzender, ontvanger) if gemeente_sends else (ontvanger, afzender)
+    return {"berichttype": naam, "identificatie": identificatie, "dagtekening": dagtekening,
+            "gemeente": gemeente, "aanbieder": aanbieder}
+
+
+def _answer(base: dict[str, Any], ontvanger: str, declared: str, header_codes: tuple[str, ...],
+            antwoord: tuple[str, int, tuple[str, ...], tuple[Prestatie, ...]] | None) -> ChainFacts:
+    """A JW325's facts: ``antwoord`` is (DeclaratieNummer, TotaalToegekendBedrag signed, its RetourCodes,
+    the prestaties), None when the whole declaration is rejected in the Header."""
+    if antwoord is None:
+        return ChainFacts(**base, retour=(RetourItem("JW323", ontvanger, declared, 0, header_codes),))
+    nummer, toegekend, codes, prestaties = antwoord
+    whole = header_codes + codes
+    declaratie = Declaratie(nummer, None, None, toegekend, declared, tuple(sorted(set(whole))))
+    retour = (RetourItem("JW323", ontvanger, declared, 0, tuple(sorted(set(whole) - ACCEPTED))),) \
+        if _rejected(whole) else ()
+    return ChainFacts(**base, prestaties=prestaties, declaratie=declaratie, retour=retour)
 
 
 def chain_facts(model: Any) -> ChainFacts | None:
@@ -279,15 +319,10 @@ def chain_facts(model: Any) -> ChainFacts | None:
     header = model.Header
     afzender, ontvanger = str(header.Afzender), str(header.Ontvanger)
     ident = header.BerichtIdentificatie
-    base: dict[str, Any] = {"berichttype": naam, "identificatie": str(ident.Identificatie),
-                            "dagtekening": ident.Dagtekening}
-    # a retourbericht repeats its heenbericht's Header: Afzender is the heenbericht's sender
-    gemeente_sends = naam in ("JW301", "JW319", "JW325", "JW302", "JW320")
     if naam in HEEN_OF_RETOUR:
-        base["identificatie"] = str(header.IdentificatieRetour)
-        base["dagtekening"] = header.DagtekeningRetour
-    gemeente, aanbieder = (afzender, ontvanger) if gemeente_sends else (ontvanger, afzender)
-    base.update(gemeente=gemeente, aanbieder=aanbieder)
+        base = _base(naam, afzender, ontvanger, str(header.IdentificatieRetour), header.DagtekeningRetour)
+    else:
+        base = _base(naam, afzender, ontvanger, str(ident.Identificatie), ident.Dagtekening)
     client = getattr(model, "Client", None)
     if client is not None and naam not in HEEN_OF_RETOUR:
         base["bsn"] = _s(getattr(client, "Bsn", None))
@@ -313,18 +348,10 @@ def chain_facts(model: Any) -> ChainFacts | None:
                                 d.DeclaratiePeriode.Einddatum, _signed_total(d.TotaalIngediendBedrag))
         return ChainFacts(**base, prestaties=_prestaties(d.Clienten, answer=False), declaratie=declaratie)
     if naam == "JW325":
-        antwoord = model.DeclaratieAntwoord
-        declared = str(header.DeclaratieIdentificatie.Identificatie)
-        if antwoord is None:  # the whole declaration rejected in the Header
-            return ChainFacts(**base, retour=(RetourItem("JW323", ontvanger, declared, 0, _codes(header)),))
-        declaratie = Declaratie(str(antwoord.DeclaratieNummer), None, None,
-                                _signed_total(antwoord.TotaalToegekendBedrag), declared,
-                                tuple(sorted(set(_codes(header) + _codes(antwoord)))))
-        whole = _codes(header) + _codes(antwoord)
-        retour = (RetourItem("JW323", ontvanger, declared, 0, tuple(sorted(set(whole) - ACCEPTED))),) \
-            if _rejected(whole) else ()
-        return ChainFacts(**base, prestaties=_prestaties(antwoord.Clienten, answer=True), declaratie=declaratie,
-                          retour=retour)
+        a = model.DeclaratieAntwoord
+        return _answer(base, ontvanger, str(header.DeclaratieIdentificatie.Identificatie), _codes(header),
+                       None if a is None else (str(a.DeclaratieNummer), _signed_total(a.TotaalToegekendBedrag),
+                                               _codes(a), _prestaties(a.Clienten, answer=True)))
     if naam in HEEN_OF_RETOUR:
         heen = HEEN_OF_RETOUR[naam]
         return ChainFacts(**base, retour=_retour_items(model, heen, afzender, str(ident.Identificatie)))
@@ -352,5 +379,197 @@ def _wijziging(verzoek: Any) -> tuple[Verzoek, ...]:
 
 
 def _signed_total(total: Any) -> int:
-    amount = int(total.TotaalBedrag)
-    return -amount if str(total.DebetCredit) == "C" else amount
+    return _signed(int(total.TotaalBedrag), str(total.DebetCredit))
+
+
+def _signed(amount: int, debet_credit: str) -> int:
+    return -amount if debet_credit == "C" else amount
+
+
+# ---------------------------------------------------------------------- reading a tree
+# The twin of the model reading above, for a schema-valid message's lxml tree (ingest never builds the
+# model): the same facts, values converted as the codec converts them; direct child look-ups only.
+def _ts(element: etree._Element | None) -> str | None:
+    return None if element is None else text(element)
+
+
+def _tint(element: etree._Element | None) -> int | None:
+    return None if element is None else int(text(element).strip())
+
+
+def _tnummer(element: etree._Element | None) -> str | None:
+    """A ToewijzingNummer as the model gives it: an int, so without leading zeros or white space."""
+    return None if element is None else str(int(text(element).strip()))
+
+
+def _tday(element: etree._Element) -> date:
+    return date.fromisoformat(text(element).strip())
+
+
+def _tproduct(fields: dict[str, etree._Element]) -> tuple[str | None, str | None]:
+    product = fields.get("Product")
+    if product is None:
+        return None, None
+    p = children(product)
+    return text(p["Categorie"]), _ts(p.get("Code"))
+
+
+def _tcodes(fields: dict[str, etree._Element]) -> tuple[str, ...]:
+    return tuple(text(c) for c in items(fields.get("RetourCodes"), "RetourCode"))
+
+
+def _tomvang(element: etree._Element | None) -> tuple[int, str, str] | None:
+    if element is None:
+        return None
+    o = children(element)
+    return int(text(o["Volume"]).strip()), text(o["Eenheid"]), text(o["Frequentie"])
+
+
+def _tsigned_total(element: etree._Element) -> int:
+    t = children(element)
+    return _signed(int(text(t["TotaalBedrag"]).strip()), text(t["DebetCredit"]))
+
+
+def _ttoewijzingen(client: dict[str, etree._Element]) -> tuple[Toewijzing, ...]:
+    found = []
+    for i, element in enumerate(items(client["ToegewezenProducten"], "ToegewezenProduct"), 1):
+        p = children(element)
+        categorie, code = _tproduct(p)
+        omvang = _tomvang(p.get("Omvang"))
+        tijd = time.fromisoformat(text(p["Toewijzingstijd"]).strip())
+        found.append(Toewijzing(
+            position=i, nummer=str(int(text(p["ToewijzingNummer"]).strip())),
+            referentie_aanbieder=_ts(p.get("ReferentieAanbieder")), categorie=categorie, code=code,
+            ingangsdatum=_tday(p["Ingangsdatum"]), einddatum=day(p.get("Einddatum")),
+            reden_wijziging=_ts(p.get("RedenWijziging")),
+            volume=omvang[0] if omvang is not None else None, eenheid=omvang[1] if omvang is not None else None,
+            frequentie=omvang[2] if omvang is not None else None, budget=_tint(p.get("Budget")),
+            toegewezen_op=f"{_tday(p['Toewijzingsdatum']).isoformat()}T{str(tijd)[:8]}",
+        ))
+    return tuple(found)
+
+
+def _tleveringen(group: etree._Element, name: str) -> tuple[Levering, ...]:
+    found = []
+    for i, element in enumerate(items(group, name), 1):
+        p = children(element)
+        categorie, code = _tproduct(p)
+        found.append(Levering(
+            position=i, nummer=_tnummer(p.get("ToewijzingNummer")), categorie=categorie, code=code,
+            toewijzing_ingangsdatum=day(p.get("ToewijzingIngangsdatum")), begindatum=_tday(p["Begindatum"]),
+            einddatum=day(p.get("Einddatum")), reden_beeindiging=_ts(p.get("RedenBeeindiging")),
+            status_aanlevering=text(p["StatusAanlevering"]),
+        ))
+    return tuple(found)
+
+
+def _tprestaties(clienten: etree._Element | None, answer: bool) -> tuple[Prestatie, ...]:
+    found = []
+    position = 0
+    for c, element in enumerate(items(clienten, "Client"), 1):
+        client = children(element)
+        bsn = text(client["Bsn"])
+        for prestatie in items(client["Prestaties"], "Prestatie"):
+            position += 1
+            p = children(prestatie)
+            ref, periode, bedrag = children(p["ProductReferentie"]), children(p["ProductPeriode"]), \
+                children(p["IngediendBedrag"])
+            found.append(Prestatie(
+                position=position, client=c, referentie=text(ref["ReferentieNummer"]),
+                vorig_referentie=_ts(ref.get("VorigReferentieNummer")),
+                nummer=str(int(text(p["ToewijzingNummer"]).strip())), categorie=text(p["ProductCategorie"]),
+                code=text(p["ProductCode"]), begindatum=_tday(periode["Begindatum"]),
+                einddatum=_tday(periode["Einddatum"]), volume=int(text(p["GeleverdVolume"]).strip()),
+                eenheid=text(p["Eenheid"]), tarief=_tint(p.get("ProductTarief")),
+                bedrag=int(text(bedrag["Bedrag"]).strip()), debet_credit=text(bedrag["DebetCredit"]),
+                bsn=bsn, retourcodes=_tcodes(p) if answer else (),
+            ))
+    return tuple(found)
+
+
+def _twijziging(element: etree._Element) -> tuple[Verzoek, ...]:
+    verzoek = children(element)
+    ref = text(verzoek["ReferentieAanbieder"])
+    found = [Verzoek(0, "verzoek", ref)]
+    found += [Verzoek(i, "ongewijzigd", ref, str(int(text(children(p)["ToewijzingNummer"]).strip())))
+              for i, p in enumerate(items(verzoek.get("OngewijzigdeProducten"), "OngewijzigdProduct"), 1)]
+    for soort, group, name in (("te_wijzigen", "TeWijzigenProducten", "TeWijzigenProduct"),
+                               ("nieuw", "NieuweProducten", "NieuwProduct")):
+        for i, element in enumerate(items(verzoek.get(group), name), 1):
+            p = children(element)
+            categorie, code = _tproduct(p)
+            found.append(Verzoek(
+                i, soort, ref, _tnummer(p.get("ToewijzingNummer")), _tday(p["GewensteIngangsdatum"]),
+                day(p.get("Einddatum")), _tomvang(p.get("Omvang")), _tint(p.get("Budget")),
+                categorie=categorie, code=code))
+    return tuple(found)
+
+
+def _tretour_items(top: dict[str, etree._Element], header: dict[str, etree._Element], heen: str, afzender: str,
+                   identificatie: str) -> tuple[RetourItem, ...]:
+    """:func:`_retour_items` read from the tree."""
+    whole = _tcodes(header)
+    products: list[etree._Element] = []
+    if (element := top.get("Client")) is not None:
+        client = children(element)
+        whole += _tcodes(client)
+        for holder, name in _RETOUR_GROUPS:
+            if (group := client.get(holder)) is not None:
+                whole += _tcodes(children(group))
+                products = list(items(group, name))
+        if (verzoek := client.get("Verzoek")) is not None:
+            whole += _tcodes(children(verzoek))
+    if (body := top.get("Antwoord")) is not None:
+        whole += _tcodes(children(body))
+    return _rejections(heen, afzender, identificatie, whole, [_tcodes(children(p)) for p in products])
+
+
+def chain_tree_facts(tree: etree._ElementTree, berichttype: Berichttype) -> ChainFacts | None:
+    """:func:`chain_facts` of a schema-valid message, read from its tree (the same facts, values and types)."""
+    naam = berichttype.naam
+    top = children(tree.getroot())
+    header = children(top["Header"])
+    afzender, ontvanger = text(header["Afzender"]), text(header["Ontvanger"])
+    ident = children(header["BerichtIdentificatie"])
+    if naam in HEEN_OF_RETOUR:
+        base = _base(naam, afzender, ontvanger, text(header["IdentificatieRetour"]),
+                     _tday(header["DagtekeningRetour"]))
+    else:
+        base = _base(naam, afzender, ontvanger, text(ident["Identificatie"]), _tday(ident["Dagtekening"]))
+    client = children(top.get("Client"))
+    if "Client" in top and naam not in HEEN_OF_RETOUR:
+        base["bsn"] = _ts(client.get("Bsn"))
+    if naam == "JW301":
+        return ChainFacts(**base, toewijzingen=_ttoewijzingen(client))
+    if naam == "JW305":
+        return ChainFacts(**base, leveringen=_tleveringen(client["StartProducten"], "StartProduct"))
+    if naam == "JW307":
+        return ChainFacts(**base, leveringen=_tleveringen(client["StopProducten"], "StopProduct"))
+    if naam == "JW315":
+        return ChainFacts(**base, verzoeken=tuple(
+            Verzoek(i, "aangevraagd", text(children(p)["ReferentieAanbieder"]))
+            for i, p in enumerate(items(client["AangevraagdeProducten"], "AangevraagdProduct"), 1)))
+    if naam == "JW317":
+        return ChainFacts(**base, verzoeken=_twijziging(client["Verzoek"]))
+    if naam == "JW319":
+        a = children(top["Antwoord"])
+        return ChainFacts(**base, verzoeken=(Verzoek(1, "antwoord", text(a["ReferentieAanbieder"]),
+                                                     verzoek_antwoord=text(a["VerzoekAntwoord"])),))
+    if naam == "JW323":
+        d = children(top["Declaratie"])
+        periode = children(d["DeclaratiePeriode"])
+        declaratie = Declaratie(text(d["DeclaratieNummer"]), _tday(periode["Begindatum"]),
+                                _tday(periode["Einddatum"]), _tsigned_total(d["TotaalIngediendBedrag"]))
+        return ChainFacts(**base, prestaties=_tprestaties(d["Clienten"], answer=False), declaratie=declaratie)
+    if naam == "JW325":
+        declared = text(children(header["DeclaratieIdentificatie"])["Identificatie"])
+        antwoord = None
+        if (element := top.get("DeclaratieAntwoord")) is not None:
+            a = children(element)
+            antwoord = (text(a["DeclaratieNummer"]), _tsigned_total(a["TotaalToegekendBedrag"]), _tcodes(a),
+                        _tprestaties(a.get("Clienten"), answer=True))
+        return _answer(base, ontvanger, declared, _tcodes(header), antwoord)
+    if naam in HEEN_OF_RETOUR:
+        return ChainFacts(**base, retour=_tretour_items(top, header, HEEN_OF_RETOUR[naam], afzender,
+                                                        text(ident["Identificatie"])))
+    return None

@@ -11,12 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from lxml import etree
 from pydantic import BaseModel
 
 from ijw_gateway.errors import UsageError
+from ijw_gateway.ledger.treeread import children as _children
+from ijw_gateway.ledger.treeread import day as _day
+from ijw_gateway.ledger.treeread import local as _local
+from ijw_gateway.ledger.treeread import text as _text
+from ijw_gateway.messages.namespaces import BASISSCHEMA
 from ijw_gateway.messages.registry import Berichttype, berichttype_of
 from ijw_gateway.messages.xsd import IjwModel
 
@@ -142,18 +148,6 @@ def message_info(message: IjwModel) -> MessageInfo:
     )
 
 
-def _local(element: etree._Element) -> str:
-    return element.tag.rpartition("}")[2]  # type: ignore[union-attr]
-
-
-def _text(element: etree._Element) -> str:
-    return "".join(element.itertext())
-
-
-def _children(element: etree._Element | None) -> dict[str, etree._Element]:
-    return {} if element is None else {_local(c): c for c in element if isinstance(c.tag, str)}
-
-
 def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo:
     """:func:`message_info` of a schema-valid message, read from its tree (the same values:
     strings as they stand, numbers and dates as the model reads them)."""
@@ -177,7 +171,7 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
     nummers: list[str] = []
     zorgdata: list[date] = []
     verzoek_antwoord: str | None = None
-    for element in root.iter(etree.Element):
+    for element in root.iter(*_tags(berichttype.namespace.uri, zorg)):  # lxml picks them out, in document order
         name = _local(element)
         if name == "ReferentieAanbieder":
             referenties.append(_text(element))
@@ -205,6 +199,14 @@ def tree_info(tree: etree._ElementTree, berichttype: Berichttype) -> MessageInfo
     )
 
 
+@cache
+def _tags(uri: str, zorg: str | None) -> tuple[str, ...]:
+    """The tags :func:`tree_info` reads, in the message's namespace and the basisschema's (a schema-valid
+    message has no other)."""
+    names = ("ReferentieAanbieder", "ToewijzingNummer", "VerzoekAntwoord") + ((zorg,) if zorg else ())
+    return tuple(f"{{{ns}}}{name}" for ns in (uri, BASISSCHEMA.uri) for name in names)
+
+
 def _tree_regie(client: etree._Element | None, naam: str) -> dict[str, tuple[str | None, date | None, date | None]]:
     """:func:`_regie` read from the tree."""
     where = _REGIE.get(naam)
@@ -229,6 +231,3 @@ def _tree_regie(client: etree._Element | None, naam: str) -> dict[str, tuple[str
             out[nummer] = (code, day, einde)
     return out
 
-
-def _day(element: etree._Element | None) -> date | None:
-    return date.fromisoformat(_text(element).strip()) if element is not None else None

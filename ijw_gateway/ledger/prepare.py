@@ -1,8 +1,8 @@
 """Ingest's CPU work before the database: message bytes → :class:`Prepared` (what the ledger
 keeps of the message, and keyed hashes), in this process or in a few forked workers.
 
-Parsing (safe parse, XSD; the fields read from the tree, no model) costs more than storing, so a large ingest parses in
-worker processes while the parent, the only writer, stores what they return in order.
+Parsing (safe parse, XSD; the fields and chain facts read from the tree, no model) costs more than storing,
+so a large ingest parses in worker processes while the parent, the only writer, stores what they return in order.
 The BSN never leaves a worker: only its keyed hash does.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from ijw_gateway.errors import MessageError, UsageError
-from ijw_gateway.ledger.chain import ChainFacts, chain_facts, hashed
+from ijw_gateway.ledger.chain import ChainFacts, chain_facts, chain_tree_facts, hashed
 from ijw_gateway.ledger.extract import MessageInfo, message_info, tree_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
@@ -31,6 +31,8 @@ __all__ = ["PreparePool", "Prepared", "prepare", "prepare_checked", "prepare_mod
 WINDOW = 32
 IN_FLIGHT = 4
 MAX_WORKERS = 4
+UNREPRESENTABLE = ("the message is schema-valid but holds a date or time ijw-gateway cannot represent "
+                   "(a year after 9999, or 24:00:00); send it with a date up to 9999-12-31 and a time before 24:00:00")
 T = TypeVar("T")
 
 
@@ -46,9 +48,8 @@ class Prepared:
     """What the message says about its toewijzingen (chain.py), BSNs hashed."""
 
 
-def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher, model: Callable[[], Any]) -> Prepared:
-    """``model`` gives the typed model on demand: the chain's facts are read from it (chain.py)."""
-    facts = chain_facts(model())
+def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher, facts: ChainFacts | None) -> Prepared:
+    """``facts``: the chain's, read from the message's model or tree (chain.py), BSNs not yet hashed."""
     if info.berichttype in ("JW323", "JW325"):
         # A declaration names the toewijzingen of every client of a month: its product references would
         # tie all their cases to the one case it is kept under. Its prestaties link in the chain instead.
@@ -67,14 +68,19 @@ def _prepared(info: MessageInfo, data: bytes, digest: str, hasher: Hasher, model
 
 def prepare_model(model: Any, data: bytes, hasher: Hasher) -> Prepared:
     """A message given as its typed model (and its bytes)."""
-    return _prepared(message_info(model), data, content_digest(data), hasher, lambda: model)
+    return _prepared(message_info(model), data, content_digest(data), hasher, chain_facts(model))
 
 
 def prepare_checked(checked: CheckedMessage, hasher: Hasher) -> Prepared | None:
-    """A checked message, read from its tree (its model is not built); None unless schema-valid."""
+    """A checked message, read from its tree (its model is not built); None unless schema-valid.
+    MessageError when it holds a value no model can (a year after 9999, a time of 24:00:00)."""
     if checked.xsd_valid and checked.tree is not None and checked.berichttype is not None:
-        return _prepared(tree_info(checked.tree, checked.berichttype), checked.data, checked.digest, hasher,
-                         lambda: checked.model)
+        try:
+            info = tree_info(checked.tree, checked.berichttype)
+            facts = chain_tree_facts(checked.tree, checked.berichttype)
+        except ValueError:  # the value itself is not shown: it may be personal (a birth date)
+            raise MessageError(UNREPRESENTABLE) from None
+        return _prepared(info, checked.data, checked.digest, hasher, facts)
     if checked.model is not None:
         return prepare_model(checked.model, checked.data, hasher)
     return None
