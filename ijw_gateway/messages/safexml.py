@@ -157,7 +157,14 @@ def check_deferred(tree: etree._ElementTree, limits: Limits = DEFAULT_LIMITS) ->
 
 
 def _processing_instruction(tree: etree._ElementTree, data: bytes) -> etree._ProcessingInstruction | None:
-    if b"\x00" not in data and data.count(b"?") <= 2:
+    if b"\x00" not in data and _at_most_two(data, b"?"):
         return None  # no '?' beyond the XML declaration's two (in an ASCII-compatible encoding): no PI anywhere
     found = _PROCESSING_INSTRUCTIONS(tree)
     return found[0] if found else None
+
+
+def _at_most_two(data: bytes, byte: bytes) -> bool:
+    """``data.count(byte) <= 2``, with three ``find`` calls (memchr) instead of a counting pass."""
+    first = data.find(byte)
+    second = -1 if first < 0 else data.find(byte, first + 1)
+    return second < 0 or data.find(byte, second + 1) < 0

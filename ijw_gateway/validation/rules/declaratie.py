@@ -398,7 +398,11 @@ def _signed_total(totaal: str) -> str:
 
 
 def _signed_total_of(r: TreeInput, totaal: str) -> int:
-    return _signed(_waarde(r, f"{totaal}/ijw:TotaalBedrag"), _waarde(r, f"{totaal}/ijw:DebetCredit"))
+    """A TotaalBedragMetDC as one signed integer: its element found once, its two children read below it."""
+    found = r.select(totaal)
+    if not found:
+        return _signed(None, None)
+    return _signed(_waarde(r, "ijw:TotaalBedrag", found[0]), _waarde(r, "ijw:DebetCredit", found[0]))
 
 
 _TOTAAL_323 = "m:Declaratie/m:TotaalIngediendBedrag"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -68,8 +69,9 @@ class Productbron:
     a family that reads its products in one pass anyway (the declarations); else they are read here."""
 
 
-@dataclass(frozen=True)
-class _Product:
+class _Product(NamedTuple):
+    """One product as TR378 and TR381 read it (a named tuple: built for every product of every message)."""
+
     categorie: str
     code: str | None
     ingang: str
