@@ -98,11 +98,12 @@ def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
     voorkeur: str | None = None
     for parent in r.select(container) if container else [r.root]:
         for node in parent.iter(*tags):  # in document order: categorie, code, (voorkeur,) ingang of a product
-            if node.tag == categorie_tag:
+            tag = node.tag  # lxml builds the string on every access: read it once
+            if tag == categorie_tag:
                 categorie, code = _text(node), None
-            elif node.tag == code_tag:
+            elif tag == code_tag:
                 code = _text(node)
-            elif node.tag == voorkeur_tag:
+            elif tag == voorkeur_tag:
                 voorkeur = _text(node)
             else:
                 if categorie is not None:
