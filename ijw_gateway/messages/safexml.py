@@ -129,7 +129,7 @@ def parse(data: bytes, limits: Limits = DEFAULT_LIMITS, *, deferred: bool = Fals
         raise UnsafeOrMalformedXml(_DOCTYPE_REFUSED, 1)
     if not deferred:
         check_deferred(tree, limits)
-    if data.count(b"=") > limits.max_attributes:  # before the XSD, which would report every one of them
+    if _more_than(data, b"=", limits.max_attributes):  # before the XSD, which would report every one of them
         attributes = int(_ATTRIBUTES(tree))
         if attributes > limits.max_attributes:
             raise UnsafeOrMalformedXml(
@@ -157,7 +157,25 @@ def check_deferred(tree: etree._ElementTree, limits: Limits = DEFAULT_LIMITS) ->
 
 
 def _processing_instruction(tree: etree._ElementTree, data: bytes) -> etree._ProcessingInstruction | None:
-    if b"\x00" not in data and data.count(b"?") <= 2:
+    if b"\x00" not in data and _at_most_two(data, b"?"):
         return None  # no '?' beyond the XML declaration's two (in an ASCII-compatible encoding): no PI anywhere
     found = _PROCESSING_INSTRUCTIONS(tree)
     return found[0] if found else None
+
+
+def _more_than(data: bytes, byte: bytes, limit: int) -> bool:
+    """``data.count(byte) > limit``, found with ``find`` (memchr): a message has a handful of '=', and
+    counting them would read every byte at a fraction of memchr's speed. Stops after ``limit + 1``."""
+    at = -1
+    for _ in range(limit + 1):
+        at = data.find(byte, at + 1)
+        if at < 0:
+            return False
+    return True
+
+
+def _at_most_two(data: bytes, byte: bytes) -> bool:
+    """``data.count(byte) <= 2``, with three ``find`` calls (memchr) instead of a counting pass."""
+    first = data.find(byte)
+    second = -1 if first < 0 else data.find(byte, first + 1)
+    return second < 0 or data.find(byte, second + 1) < 0

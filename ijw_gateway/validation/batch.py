@@ -133,11 +133,14 @@ class _Validated:
     """With ``BatchOptions.facts``: what the parent judges controleniveau 3 on."""
 
 
-def _validate_one(source: Source, options: BatchOptions) -> _Validated:
+def _validate_one(source: Source, options: BatchOptions, context: ValidationContext | None = None) -> _Validated:
+    """``context`` is ``context_for(options)``, looked up by the caller once per batch or chunk rather
+    than once per message (a look-up hashes every field of the options)."""
     data = read_source(source, options.limits)
     if isinstance(data, MessageReport):
         return _Validated(data, _UNREAD)
-    context = context_for(options)
+    if context is None:
+        context = context_for(options)
     checked = check(data, context, file=source.label)
     facts = options.facts(checked.model) if options.facts is not None and checked.model is not None else None
     if options.retour_dir is None:
@@ -178,7 +181,8 @@ def context_for(options: BatchOptions) -> ValidationContext:
 
 
 def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[_Validated]:
-    return [_validate_one(source, options) for source in sources]
+    context = context_for(options)
+    return [_validate_one(source, options, context) for source in sources]
 
 
 @dataclass
@@ -265,8 +269,9 @@ def _validate_all(sources: list[Source], options: BatchOptions, workers: int | N
     if workers < 1:
         raise UsageError(f"--workers {workers}: expected a number of processes of at least 1")
     if workers == 1 or len(sources) < SERIAL_BELOW:
+        context = context_for(options)
         for source in sources:
-            yield _validate_one(source, options)
+            yield _validate_one(source, options, context)
         return
     size = max(1, min(128, len(sources) // (workers * 8)))
     in_flight: deque[Future[list[_Validated]]] = deque()

@@ -62,3 +62,23 @@ def test_the_depth_limit_is_configurable() -> None:
     safexml.parse(document, safexml.Limits(max_depth=10))
     with pytest.raises(safexml.UnsafeOrMalformedXml, match="9 levels"):
         safexml.parse(document, safexml.Limits(max_depth=9))
+
+
+def _with_attributes(count: int) -> bytes:
+    return VALID_HEAD + b"<a>" + b"".join(b'<b x="1"/>' for _ in range(count)) + b"</a>"
+
+
+def test_the_attribute_limit_holds_exactly_at_its_bound() -> None:
+    limits = safexml.Limits(max_attributes=5)
+    # the declaration's two '=' and five attributes: more '=' than the limit, but only five attributes
+    safexml.parse(_with_attributes(5), limits)
+    with pytest.raises(safexml.UnsafeOrMalformedXml, match="6 attributes, more than the limit of 5"):
+        safexml.parse(_with_attributes(6), limits)
+
+
+@pytest.mark.parametrize("text", [b"", b"why?", b"why? and why?"], ids=["none", "one", "two"])
+def test_a_processing_instruction_is_found_after_any_question_marks(text: bytes) -> None:
+    plain = VALID_HEAD + b"<a>" + text + b"</a>"
+    safexml.parse(plain)  # question marks in text are no processing instruction
+    with pytest.raises(safexml.UnsafeOrMalformedXml, match="processing instruction"):
+        safexml.parse(VALID_HEAD + b"<a>" + text + b"<?php x?></a>")

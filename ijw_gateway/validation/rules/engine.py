@@ -60,8 +60,9 @@ class _Selector:
 class CompiledRules:
     """The implemented rules of one message type, ready to run.
 
-    ``gate`` evaluates to a number: bit 0 set when some XPath hit is broken, bit ``k`` when
-    the ``when`` of ``conditional[k - 1]`` holds. Tree checks without a ``when`` always run.
+    ``gate`` evaluates to a number: bit 0 set when some XPath hit is broken, bit ``bits[i]`` when
+    the ``when`` of ``conditional[i]`` holds (rules with the same ``when`` share a bit). Tree
+    checks without a ``when`` always run.
     """
 
     berichttype: Berichttype
@@ -69,6 +70,8 @@ class CompiledRules:
     selectors: tuple[_Selector, ...]
     unconditional: tuple[Rule, ...]
     conditional: tuple[Rule, ...]
+    bits: tuple[int, ...] = ()
+    """Per rule of ``conditional``, the bit of the gate its ``when`` sets."""
 
 
 def _absolute(context: str) -> str:
@@ -94,11 +97,15 @@ def compiled(bericht: str) -> CompiledRules:
             context, test = _absolute(hit.context), expand(hit.test)
             selectors.append(_Selector(rule, hit, _compile(f"{context}[{test}]", namespaces, rule.code)))
             by_context.setdefault(context, {})[test] = None  # a test two rules share is evaluated once
+    # Rules with the same ``when`` (a JW323's TR101, TR314 and TR416: "a second prestatie") share one
+    # bit, so the gate evaluates that condition once.
+    whens = list(dict.fromkeys(when for _, when in conditional))
     bits = [f"number(boolean({_gate_expression(by_context)}))"] if by_context else ["0"]
-    bits += [f"{2 ** k} * number(boolean({when}))" for k, (_, when) in enumerate(conditional, 1)]
+    bits += [f"{2 ** k} * number(boolean({when}))" for k, when in enumerate(whens, 1)]
     gate = _compile(" + ".join(bits), namespaces, "gate") if len(bits) > 1 or by_context else None
     return CompiledRules(BERICHTTYPEN[bericht], gate, tuple(selectors), tuple(unconditional),
-                         tuple(rule for rule, _ in conditional))
+                         tuple(rule for rule, _ in conditional),
+                         tuple(whens.index(when) + 1 for _, when in conditional))
 
 
 def _gate_expression(by_context: dict[str, dict[str, None]]) -> str:
@@ -207,7 +214,7 @@ def run_rules(
         for selector in rules.selectors:
             found.extend((selector.rule, v) for v in _violations(selector, tree, berichttype, variables))
     checks = list(rules.unconditional)
-    checks += [rule for k, rule in enumerate(rules.conditional, 1) if plan >> k & 1]
+    checks += [rule for rule, k in zip(rules.conditional, rules.bits, strict=True) if plan >> k & 1]
     if checks:
         rule_input = TreeInput(tree, berichttype, today, bronnen, header)
         for rule in checks:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -68,8 +69,9 @@ class Productbron:
     a family that reads its products in one pass anyway (the declarations); else they are read here."""
 
 
-@dataclass(frozen=True)
-class _Product:
+class _Product(NamedTuple):
+    """One product as TR378 and TR381 read it (a named tuple: built for every product of every message)."""
+
     categorie: str
     code: str | None
     ingang: str
@@ -96,11 +98,12 @@ def _read_products(r: TreeInput, bron: Productbron) -> tuple[_Product, ...]:
     voorkeur: str | None = None
     for parent in r.select(container) if container else [r.root]:
         for node in parent.iter(*tags):  # in document order: categorie, code, (voorkeur,) ingang of a product
-            if node.tag == categorie_tag:
+            tag = node.tag  # lxml builds the string on every access: read it once
+            if tag == categorie_tag:
                 categorie, code = _text(node), None
-            elif node.tag == code_tag:
+            elif tag == code_tag:
                 code = _text(node)
-            elif node.tag == voorkeur_tag:
+            elif tag == voorkeur_tag:
                 voorkeur = _text(node)
             else:
                 if categorie is not None:
