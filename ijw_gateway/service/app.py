@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from ijw_gateway import __version__
 from ijw_gateway.service import problems
-from ijw_gateway.service.auth import TokenCache
+from ijw_gateway.service.auth import SCHEME_NAME, SECURITY_SCHEME, TokenCache
 from ijw_gateway.service.limits import Guard
 from ijw_gateway.service.routes import bepaling, ledger, messages, ops
 from ijw_gateway.service.settings import Settings
@@ -49,7 +49,8 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
 
 
 def openapi_document(api: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases)."""
+    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases) and the
+    bearer token's security scheme (each operation names it and its scope: ``auth.secured``)."""
     if api.openapi_schema is None:
         from fastapi.openapi.utils import get_openapi
 
@@ -61,6 +62,7 @@ def openapi_document(api: FastAPI) -> dict[str, Any]:
         components = document.setdefault("components", {}).setdefault("schemas", {})
         components.update(schema.pop("$defs", {}))
         components["Bepaling"] = schema
+        document["components"].setdefault("securitySchemes", {})[SCHEME_NAME] = SECURITY_SCHEME
         api.openapi_schema = document
     return api.openapi_schema
 

@@ -8,13 +8,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from ijw_gateway.ledger.facts import AMSTERDAM
-from ijw_gateway.service.auth import LEDGER_READ, LEDGER_WRITE, Principal
+from ijw_gateway.service.auth import Principal, authorize, secured
 from ijw_gateway.service.bodies import json_body, xml_body
 from ijw_gateway.service.problems import HttpProblem
 from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
@@ -35,14 +35,14 @@ def _moment(value: str | None, name: str) -> Any:
 
 @router.post("/cases", response_model=CaseInfo, status_code=201, responses={**PROBLEMS, 200: {
     "model": CaseInfo, "description": "The case was open already; nothing changed."}},
-    openapi_extra=json_request("A bepaling (the fields of a bepaling file); its kenmerk is the case id.",
-                               BEPALING_SCHEMA))
+    openapi_extra=secured("ledger:write", **json_request(
+        "A bepaling (the fields of a bepaling file); its kenmerk is the case id.", BEPALING_SCHEMA)))
 async def open_case(
     request: Request,
     at: str | None = Query(None, description="When the bepaling was voorgenomen (default now)."),
-    who: Principal = Depends(LEDGER_WRITE),
 ) -> Any:
     """Open the case of a bepaling, as `ijw ledger open`; opening it again changes nothing (200)."""
+    who = await authorize(request, "ledger:write")
     data = await json_body(request)
     moment = _moment(at, "at")
     book = ledger(request)
@@ -60,15 +60,15 @@ async def open_case(
     "model": EventResult, "description": "Recorded before (the same event on the same day, or the same "
     "Idempotency-Key)."}, 404: {"description": "No such case for this organisation."},
     409: {"description": "The Idempotency-Key was used for another request."}},
-    openapi_extra=json_request("The route event.", Event.model_json_schema()))
+    openapi_extra=secured("ledger:write", **json_request("The route event.", Event.model_json_schema())))
 async def record_event(
     request: Request,
     case: str,
     idempotency_key: str | None = Header(None, max_length=200, description="A client's key for this request: "
                                          "a retry with the same key gets the first answer."),
-    who: Principal = Depends(LEDGER_WRITE),
 ) -> Any:
     """Record a route event of a case, as `ijw ledger record`; the same event on the same day records once."""
+    who = await authorize(request, "ledger:write")
     from ijw_gateway.ledger.tokens import remember, remembered
 
     data = await json_body(request)
@@ -106,13 +106,14 @@ def _replay(before: tuple[str, int, str], fingerprint: str) -> JSONResponse:
 @router.post("/messages", response_model=IngestResult, status_code=201, responses={**PROBLEMS, 200: {
     "model": IngestResult, "description": "Recorded before (a retry): nothing changed."},
     409: {"model": IngestResult, "description": "Another message under this sender, type and identificatie."}},
-    openapi_extra=xml_request("An iJw message the token's organisation sent or received."))
+    openapi_extra=secured("ledger:write", **xml_request(
+        "An iJw message the token's organisation sent or received.")))
 async def ingest(
     request: Request,
     direction: str = Query(..., description="sent or received, from the token's organisation's side."),
-    who: Principal = Depends(LEDGER_WRITE),
 ) -> Any:
     """Record a message, linked to its case, as `ijw ledger ingest`; the same message twice records once."""
+    who = await authorize(request, "ledger:write")
     from ijw_gateway.ledger.ledger import IngestResult as Result
     from ijw_gateway.validation.validator import ValidationContext, check
 
@@ -154,16 +155,16 @@ def _today(value: str | None) -> Any:
     return day(value, "today") or datetime.now(AMSTERDAM).date()
 
 
-@router.get("/status", response_model=Status, responses=PROBLEMS)
+@router.get("/status", response_model=Status, responses=PROBLEMS, openapi_extra=secured("ledger:read"))
 async def status(
     request: Request,
     case: str | None = Query(None, description="Only this case."),
     overdue: bool = Query(False, description="Only overdue deadlines."),
     due_within: int | None = Query(None, description="Only open deadlines due within N werkdagen."),
     today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-    who: Principal = Depends(LEDGER_READ),
 ) -> Any:
     """The deadlines of the organisation's cases: `ijw ledger status --format json`, with its filters."""
+    who = await authorize(request, "ledger:read")
     on = _today(today)
     book = ledger(request)
 
@@ -185,14 +186,15 @@ def tenant_report(book: Any, who: Principal, on: Any) -> dict[str, Any]:
 
 
 @router.get("/report", responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}},
-                                                    "description": "The monitor report."}})
+                                                    "description": "The monitor report."}},
+            openapi_extra=secured("ledger:read"))
 async def report(
     request: Request,
     format: str = Query("json", description="json or html."),
     today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-    who: Principal = Depends(LEDGER_READ),
 ) -> Response:
     """The monitor report of the organisation's cases: `ijw ledger report --format json|html`."""
+    who = await authorize(request, "ledger:read")
     from ijw_gateway.ledger.report import CSP, render_html
 
     if format not in ("json", "html"):
