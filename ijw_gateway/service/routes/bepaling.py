@@ -41,11 +41,11 @@ async def map_bepaling(
     all_regions: bool = Query(False, description="Map the bepaling in each of the seven regions."),
 ) -> Any:
     """How each hulp line maps to the responsible region's contract: `ijw map --format json`."""
-    await authorize(request, "build")
     from ijw_gateway.tussentaal import default_catalog, map_alle_regios
     from ijw_gateway.tussentaal import map_bepaling as map_one
     from ijw_gateway.tussentaal.mapping import alle_regios_json
 
+    await authorize(request, "build")
     data = await json_body(request)
 
     def work() -> JSONResponse:
@@ -68,12 +68,12 @@ async def build(
 ) -> Any:
     """The JW301s (route 301) or JW315s (route 315) of a bepaling, as `ijw build` writes them; a gemeente, its
     region or the GI builds either, a provider only the JW315s of its own hulp lines."""
-    who = await authorize(request, "build")
     from ijw_gateway.tussentaal import default_catalog
     from ijw_gateway.tussentaal.build import bestandsnaam
     from ijw_gateway.workflows.build import build_and_record
     from ijw_gateway.workflows.cases import bepaling_of
 
+    who = await authorize(request, "build")
     if route is not None and route not in ("301", "315"):
         raise HttpProblem(400, f"route {route}: expected 301 or 315")
     if record and not who.may("ledger:write"):

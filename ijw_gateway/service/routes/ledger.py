@@ -18,7 +18,7 @@ from ijw_gateway.service.auth import Principal, authorize, secured
 from ijw_gateway.service.bodies import json_body, xml_body
 from ijw_gateway.service.problems import HttpProblem
 from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
-from ijw_gateway.service.routes.common import day, json_request, ledger, xml_request
+from ijw_gateway.service.routes.common import Param, day, documented, json_request, ledger, query, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
 from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
 
@@ -68,9 +68,9 @@ async def record_event(
                                          "a retry with the same key gets the first answer."),
 ) -> Any:
     """Record a route event of a case, as `ijw ledger record`; the same event on the same day records once."""
-    who = await authorize(request, "ledger:write")
     from ijw_gateway.ledger.tokens import remember, remembered
 
+    who = await authorize(request, "ledger:write")
     data = await json_body(request)
     if not isinstance(data, dict) or not isinstance(data.get("event"), str) or set(data) - {"event", "at"}:
         raise HttpProblem(400, 'the body must be {"event": NAME, "at": DATETIME (optional)}')
@@ -103,20 +103,21 @@ def _replay(before: tuple[str, int, str], fingerprint: str) -> JSONResponse:
     return JSONResponse(json.loads(body), status_code=status)
 
 
+DIRECTION = Param("direction", "sent or received, from the token's organisation's side.", required=True)
+
+
 @router.post("/messages", response_model=IngestResult, status_code=201, responses={**PROBLEMS, 200: {
     "model": IngestResult, "description": "Recorded before (a retry): nothing changed."},
     409: {"model": IngestResult, "description": "Another message under this sender, type and identificatie."}},
-    openapi_extra=secured("ledger:write", **xml_request(
-        "An iJw message the token's organisation sent or received.")))
-async def ingest(
-    request: Request,
-    direction: str = Query(..., description="sent or received, from the token's organisation's side."),
-) -> Any:
+    openapi_extra=secured("ledger:write", **documented(DIRECTION, **xml_request(
+        "An iJw message the token's organisation sent or received."))))
+async def ingest(request: Request) -> Any:
     """Record a message, linked to its case, as `ijw ledger ingest`; the same message twice records once."""
-    who = await authorize(request, "ledger:write")
     from ijw_gateway.ledger.ledger import IngestResult as Result
     from ijw_gateway.validation.validator import ValidationContext, check
 
+    who = await authorize(request, "ledger:write")
+    direction = query(request, DIRECTION)
     if direction not in ("sent", "received"):
         raise HttpProblem(400, f"direction {direction}: expected 'sent' or 'received'")
     data = await xml_body(request)
@@ -194,9 +195,9 @@ async def report(
     today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
 ) -> Response:
     """The monitor report of the organisation's cases: `ijw ledger report --format json|html`."""
-    who = await authorize(request, "ledger:read")
     from ijw_gateway.ledger.report import CSP, render_html
 
+    who = await authorize(request, "ledger:read")
     if format not in ("json", "html"):
         raise HttpProblem(400, f"format {format}: expected json or html")
     on = _today(today)

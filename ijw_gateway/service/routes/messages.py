@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ijw_gateway.service.auth import authorize, secured
 from ijw_gateway.service.bodies import expect, xml_body
 from ijw_gateway.service.problems import HttpProblem
-from ijw_gateway.service.routes.common import day, ledger, off_loop, xml_request
+from ijw_gateway.service.routes.common import Param, day, documented, ledger, off_loop, query, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, BatchLine, Responded, ValidationResult
 from ijw_gateway.service.tenancy import header_parties, party_codes
 
@@ -31,18 +31,19 @@ def _validate(sources: list[Any], today: Any) -> Iterator[Any]:
     return run(sources, BatchOptions(today=today), workers=1)
 
 
+TODAY = Param("today", "The system date for date rules such as TR135, YYYY-MM-DD.")
+NAME = Param("name", "The name the result gives the message (`file`); default `<request>`.", max_length=200)
+
+
 @router.post("/validate", response_model=ValidationResult, responses=PROBLEMS,
-             openapi_extra=secured("validate", **xml_request("One iJw 3.2 message.")))
-async def validate(
-    request: Request,
-    today: str | None = Query(None, description="The system date for date rules such as TR135, YYYY-MM-DD."),
-    name: str = Query("<request>", max_length=200, description="The name the result gives the message (`file`)."),
-) -> Any:
+             openapi_extra=secured("validate", **documented(TODAY, NAME, **xml_request("One iJw 3.2 message."))))
+async def validate(request: Request) -> Any:
     """Validate one message: the same object as one entry of `ijw validate --format json`."""
-    await authorize(request, "validate")
     from ijw_gateway.validation.batch import Source
     from ijw_gateway.validation.output import json_entry
 
+    await authorize(request, "validate")
+    today, name = query(request, TODAY), query(request, NAME, "<request>")
     data = await xml_body(request)
     on = day(today, "today")
     report = await off_loop(len(data), lambda: next(iter(_validate([Source(name, data=data)], on))))
@@ -95,9 +96,9 @@ async def validate_batch(
 ) -> StreamingResponse:
     """Validate several messages (files of a multipart form, or a zip): the results stream as NDJSON, in order,
     with TR056 judged across them as `ijw validate` does; the last line is the summary."""
-    await authorize(request, "validate")
     from ijw_gateway.validation.output import Summary, json_entry
 
+    await authorize(request, "validate")
     on = day(today, "today")
     sources = await _batch_sources(request)
 
@@ -125,12 +126,12 @@ async def respond(
     """Answer a received message as `ijw respond --ledger` does: the retourbericht and, on a valid JW315, the
     gemeente's JW301/JW319 decisions; TR056 is judged against the ledger, toewijzingen are numbered from it and
     the message is recorded with its answers (when it belongs to a case)."""
-    who = await authorize(request, "respond")
     from ijw_gateway.validation.batch import BatchOptions, context_for
     from ijw_gateway.validation.output import json_entry
     from ijw_gateway.validation.validator import SeenIdentificaties, check
     from ijw_gateway.workflows.respond import respond_checked
 
+    who = await authorize(request, "respond")
     data = await xml_body(request)
     on = day(today, "today")
     book = ledger(request)

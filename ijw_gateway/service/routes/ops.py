@@ -47,8 +47,8 @@ async def readyz(request: Request) -> Any:
             openapi_extra=secured("ledger:read"))
 async def monitor(request: Request) -> HTMLResponse:
     """The monitor page of the organisation's cases, live from the ledger (the report's HTML and strict CSP)."""
-    who = await authorize(request, "ledger:read")
     from ijw_gateway.ledger.report import CSP, render_html
 
+    who = await authorize(request, "ledger:read")
     data = await run_in_threadpool(tenant_report, ledger(request), who, datetime.now(AMSTERDAM).date())
     return HTMLResponse(render_html(data), headers={"Content-Security-Policy": CSP})
