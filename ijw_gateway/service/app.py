@@ -21,6 +21,11 @@ ledger, for systems that are not written in Python. Every /v1 request and /monit
 token's organisation. Errors are `application/problem+json` (RFC 9457)."""
 
 
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's OpenTelemetry hooks off: no provider is configured, and asking on every request whether one is
+costs time on each request; our access log is the record of requests."""
+
+
 def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     """The ASGI application on the ledger of ``settings`` (opened now: LedgerError when it cannot be used).
 
@@ -37,7 +42,7 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
             book.close()
 
     api = FastAPI(title="ijw-gateway", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  redoc_url=None)
+                  redoc_url=None, telemetry=NO_TELEMETRY)
     api.state.ledger = book
     api.state.settings = settings
     api.state.tokens = TokenCache(settings.token_cache_seconds)
