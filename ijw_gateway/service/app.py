@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from ijw_gateway import __version__
 from ijw_gateway.service import problems
 from ijw_gateway.service.auth import SCHEME_NAME, SECURITY_SCHEME, TokenCache
+from ijw_gateway.service.direct import Direct
 from ijw_gateway.service.limits import Guard
 from ijw_gateway.service.routes import bepaling, ledger, messages, ops
 from ijw_gateway.service.settings import Settings
@@ -21,6 +22,7 @@ ledger, for systems that are not written in Python. Every /v1 request and /monit
 token's organisation. Errors are `application/problem+json` (RFC 9457)."""
 
 
+ROUTES = (messages, bepaling, ledger, ops)
 NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
 """FastAPI's OpenTelemetry hooks off: no provider is configured, and asking on every request whether one is
 costs time on each request; our access log is the record of requests."""
@@ -29,7 +31,8 @@ costs time on each request; our access log is the record of requests."""
 def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     """The ASGI application on the ledger of ``settings`` (opened now: LedgerError when it cannot be used).
 
-    The result is the FastAPI app wrapped in :class:`~.limits.Guard`; the FastAPI app itself is its ``.app``.
+    The result is the FastAPI app behind :class:`~.direct.Direct` (the per-message endpoints) wrapped in
+    :class:`~.limits.Guard`; the FastAPI app itself is its ``.app.api``.
     """
     from ijw_gateway.ledger.ledger import Ledger
 
@@ -47,10 +50,10 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     api.state.settings = settings
     api.state.tokens = TokenCache(settings.token_cache_seconds)
     problems.install(api)
-    for module in (messages, bepaling, ledger, ops):
+    for module in ROUTES:
         api.include_router(module.router)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
-    return Guard(api, settings)
+    return Guard(Direct(api, [r for module in ROUTES for r in module.router.routes]), settings)
 
 
 def openapi_document(api: FastAPI) -> dict[str, Any]:
