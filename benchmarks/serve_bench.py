@@ -319,6 +319,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the clients are spread over (the kill phase uses one)")
+    parser.add_argument("--validate-only", action="store_true",
+                        help="only phase 2's /v1/validate (quick iterations on the HTTP layer)")
     parser.add_argument("--max-seconds", type=float, default=240.0, help="a bound on each phase")
     args = parser.parse_args()
     base_url = os.environ.get("IJW_BENCH_POSTGRES_URL") or os.environ.get("IJW_TEST_POSTGRES_URL")
@@ -363,6 +365,8 @@ def main() -> int:
               f"= {ratio:.2f}x ijw.validate (target >= 0.5); p50 {percentile(checked.latencies, 0.5) * 1000:.0f} ms, "
               f"p99 {percentile(checked.latencies, 0.99) * 1000:.0f} ms; errors {len(checked.errors)} (target 0)")
         failed |= ratio < 0.5 or bool(checked.errors)
+        if args.validate_only:
+            return 1 if failed else 0
         load, seconds = post_spread(base, token, "/v1/messages?direction=sent",
                                     [(m, "application/xml") for m in messages], args.clients, args.max_seconds,
                                     args.client_processes)
