@@ -55,7 +55,8 @@ def documented(*params: Param, **extra: Any) -> dict[str, Any]:
 def query(request: Request, param: Param, default: str | None = None) -> str | None:
     """The value of ``param`` in the query string: 400 (one sentence, as for a declared parameter) when a
     required one is missing or a value is too long."""
-    value = request.query_params.get(param.name)
+    # most calls have no query string at all: no QueryParams parsed for them
+    value = request.query_params.get(param.name) if request.scope.get("query_string") else None
     if value is None:
         if param.required:
             raise HttpProblem(400, f"{param.name}: Field required")
