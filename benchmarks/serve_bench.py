@@ -8,8 +8,8 @@
    message type we have an example of (as validate_bench) and over the JW301s of the ledger phase;
 2. a real ``ijw serve --workers 2`` on a free loopback port, a schema of its own in the database;
    ``--clients`` threads post every message of the mix to ``/v1/validate``: throughput as a ratio to (1),
-   p50/p99 latency, errors; then the cases are opened and the JW301s posted to ``/v1/messages`` (ledger
-   writes): the same figures;
+   p50/p99 latency, errors, and the CPU the workers and the clients spent per message; then the cases are
+   opened and the JW301s posted to ``/v1/messages`` (ledger writes): the same figures;
 3. kill: the same again on fresh cases, and one worker is killed with SIGKILL halfway; clients retry what got
    no answer (a write is idempotent); afterwards every acknowledged message must be in the ledger.
 
@@ -144,6 +144,27 @@ def worker_pids(process: subprocess.Popen[bytes]) -> list[int]:
         if b"spawn_main" in cmdline:
             pids.append(pid)
     return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes ``pids`` have used so far (/proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
+def client_seconds() -> float:
+    """CPU seconds of this process and of its client processes that have ended (``--client-processes``)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def make_token(url: str, env: dict[str, str]) -> str:
@@ -319,6 +340,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--client-processes", type=int, default=1,
                         help="processes the clients are spread over (the kill phase uses one)")
+    parser.add_argument("--validate-only", action="store_true",
+                        help="only phase 2's /v1/validate (quick iterations on the HTTP layer)")
     parser.add_argument("--max-seconds", type=float, default=240.0, help="a bound on each phase")
     args = parser.parse_args()
     base_url = os.environ.get("IJW_BENCH_POSTGRES_URL") or os.environ.get("IJW_TEST_POSTGRES_URL")
@@ -337,10 +360,11 @@ def main() -> int:
     messages, kill_messages = messages_of(load_bodies), messages_of(kill_bodies)
 
     mixed = mixed_messages(len(messages))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for data in mixed:
         assert ijw.validate(data).valid
     baseline = len(mixed) / (time.perf_counter() - started)
+    cpu_baseline = (time.process_time() - cpu_started) / len(mixed)
     started = time.perf_counter()
     for data in messages:
         assert ijw.validate(data).valid
@@ -355,14 +379,23 @@ def main() -> int:
         if opened.errors:
             print(f"opening the cases failed: {opened.errors[:3]}")
             return 1
+        workers = worker_pids(process)
+        server_before, client_before = cpu_seconds(workers), client_seconds()
         checked, seconds = post_spread(base, token, "/v1/validate", [(m, "application/xml") for m in mixed],
                                        args.clients, args.max_seconds, args.client_processes)
+        server_cpu = (cpu_seconds(workers) - server_before) / max(1, len(checked.acknowledged))
+        client_cpu = (client_seconds() - client_before) / max(1, len(checked.acknowledged))
         rate = len(checked.acknowledged) / seconds
         ratio = rate / baseline
         print(f"validate  {args.clients} clients, {args.workers} workers: {rate:,.0f} messages/s "
               f"= {ratio:.2f}x ijw.validate (target >= 0.5); p50 {percentile(checked.latencies, 0.5) * 1000:.0f} ms, "
               f"p99 {percentile(checked.latencies, 0.99) * 1000:.0f} ms; errors {len(checked.errors)} (target 0)")
+        print(f"          CPU per message: workers {server_cpu * 1000:.2f} ms, "
+              f"clients {client_cpu * 1000:.2f} ms; "
+              f"ijw.validate {cpu_baseline * 1000:.2f} ms (a figure the other load on the machine moves little)")
         failed |= ratio < 0.5 or bool(checked.errors)
+        if args.validate_only:
+            return 1 if failed else 0
         load, seconds = post_spread(base, token, "/v1/messages?direction=sent",
                                     [(m, "application/xml") for m in messages], args.clients, args.max_seconds,
                                     args.client_processes)

@@ -17,6 +17,9 @@ log = get_logger(__name__)
 
 _LEDGER = ("The ledger database every process of the service shares (tokens, TR056, counters, idempotency keys): "
            "sqlite:///FILE or postgresql+psycopg://USER@HOST/DB (default: env IJW_DB, else sqlite:///ijw-ledger.db).")
+HTTP_PROTOCOL = "ijw_gateway.service.wire:CoalescingHttpTools"
+"""uvicorn's httptools, each response in one write (service/wire.py); no proxy headers are read either
+(nothing uses the client's address, and a forwarded one is not trusted)."""
 
 
 def _check(host: str, port: int, workers: int, timeout: float, concurrency: int) -> None:
@@ -100,11 +103,11 @@ def serve(
             from ijw_gateway.service.app import create_app
 
             uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="warning",
-                        server_header=False, timeout_graceful_shutdown=10)
+                        server_header=False, timeout_graceful_shutdown=10, http=HTTP_PROTOCOL, proxy_headers=False)
         else:
             uvicorn.run("ijw_gateway.service.app:from_environment", factory=True, host=host, port=port,
                         workers=workers, access_log=False, log_level="warning", server_header=False,
-                        timeout_graceful_shutdown=10)
+                        timeout_graceful_shutdown=10, http=HTTP_PROTOCOL, proxy_headers=False)
     except SystemExit as stopped:
         if stopped.code not in (None, 0):
             raise UsageError(f"--host {host} --port {port}: the service could not start (see the line above)") from None

@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from ijw_gateway import __version__
 from ijw_gateway.service import problems
-from ijw_gateway.service.auth import TokenCache
+from ijw_gateway.service.auth import SCHEME_NAME, SECURITY_SCHEME, TokenCache
+from ijw_gateway.service.direct import Direct
 from ijw_gateway.service.limits import Guard
 from ijw_gateway.service.routes import bepaling, ledger, messages, ops
 from ijw_gateway.service.settings import Settings
@@ -21,10 +22,17 @@ ledger, for systems that are not written in Python. Every /v1 request and /monit
 token's organisation. Errors are `application/problem+json` (RFC 9457)."""
 
 
+ROUTES = (messages, bepaling, ledger, ops)
+NO_TELEMETRY: Any = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's OpenTelemetry hooks off: no provider is configured, and asking on every request whether one is
+costs time on each request; our access log is the record of requests."""
+
+
 def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     """The ASGI application on the ledger of ``settings`` (opened now: LedgerError when it cannot be used).
 
-    The result is the FastAPI app wrapped in :class:`~.limits.Guard`; the FastAPI app itself is its ``.app``.
+    The result is the FastAPI app behind :class:`~.direct.Direct` (the per-message endpoints) wrapped in
+    :class:`~.limits.Guard`; the FastAPI app itself is its ``.app.api``.
     """
     from ijw_gateway.ledger.ledger import Ledger
 
@@ -37,19 +45,20 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
             book.close()
 
     api = FastAPI(title="ijw-gateway", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  redoc_url=None)
+                  redoc_url=None, telemetry=NO_TELEMETRY)
     api.state.ledger = book
     api.state.settings = settings
     api.state.tokens = TokenCache(settings.token_cache_seconds)
     problems.install(api)
-    for module in (messages, bepaling, ledger, ops):
+    for module in ROUTES:
         api.include_router(module.router)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
-    return Guard(api, settings)
+    return Guard(Direct(api, [r for module in ROUTES for r in module.router.routes]), settings)
 
 
 def openapi_document(api: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases)."""
+    """FastAPI's document, with the bepaling's own schema (the body of /v1/map, /v1/build, /v1/cases) and the
+    bearer token's security scheme (each operation names it and its scope: ``auth.secured``)."""
     if api.openapi_schema is None:
         from fastapi.openapi.utils import get_openapi
 
@@ -61,6 +70,7 @@ def openapi_document(api: FastAPI) -> dict[str, Any]:
         components = document.setdefault("components", {}).setdefault("schemas", {})
         components.update(schema.pop("$defs", {}))
         components["Bepaling"] = schema
+        document["components"].setdefault("securitySchemes", {})[SCHEME_NAME] = SECURITY_SCHEME
         api.openapi_schema = document
     return api.openapi_schema
 

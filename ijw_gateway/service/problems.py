@@ -84,6 +84,15 @@ def ijw_problem(error: IjwError) -> JSONResponse:
     return problem_response(status_of(error), detail, **extra)
 
 
+def known_problem(error: Exception) -> JSONResponse | None:
+    """The problem document of an error of the HTTP layer or of ours, or None for any other."""
+    if isinstance(error, HttpProblem):
+        return problem_response(error.status, error.detail, error.headers, **error.extra)
+    if isinstance(error, IjwError):
+        return ijw_problem(error)
+    return None
+
+
 def install(app: FastAPI) -> None:
     """Every error handler of the app: the one mapping of errors to problem documents."""
     from ijw_gateway.service.limits import BodyTooLarge
@@ -93,12 +102,9 @@ def install(app: FastAPI) -> None:
         return problem_response(413, f"the request body is more than the limit of {error.limit:,} bytes")
 
     @app.exception_handler(HttpProblem)
-    async def _http_problem(_request: Request, error: HttpProblem) -> JSONResponse:
-        return problem_response(error.status, error.detail, error.headers, **error.extra)
-
     @app.exception_handler(IjwError)
-    async def _ijw(_request: Request, error: IjwError) -> JSONResponse:
-        return ijw_problem(error)
+    async def _known(_request: Request, error: Exception) -> JSONResponse:
+        return known_problem(error)  # type: ignore[return-value]
 
     @app.exception_handler(StarletteHTTPException)
     async def _starlette(_request: Request, error: StarletteHTTPException) -> JSONResponse:

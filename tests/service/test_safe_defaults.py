@@ -78,6 +78,38 @@ def test_an_unexpected_error_is_a_500_problem_without_traceback_or_personal_data
         assert "999900018" not in text and "Lotte" not in text and "Traceback" not in text
 
 
+def test_the_per_message_endpoints_answer_as_the_others(
+    service: Service, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/v1/validate and /v1/messages skip FastAPI's machinery (service.direct): the same headers, problem
+    documents and access log as every endpoint, and an unexpected error is a 500 without a traceback."""
+    from ijw_gateway.service.routes import messages
+
+    headers = {**XML, **service.auth("gemeente:0202")}
+    ijw_logging.configure(verbose=True, log_format="json")
+    try:
+        good = service.client.post("/v1/validate", content=JW301, headers=headers)
+        empty = service.client.post("/v1/messages?direction=sent", content=b"", headers=headers)
+
+        def broken(*_args: Any) -> Any:
+            raise RuntimeError("jeugdige Lotte Bakker, BSN 999900018")
+
+        monkeypatch.setattr(messages, "_validate", broken)
+        failed = service.client.post("/v1/validate", content=JW301, headers=headers)
+    finally:
+        ijw_logging.configure()
+    assert good.status_code == 200 and good.json()["valid"] is True
+    for response in (good, empty, failed):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert empty.status_code == 400 and empty.headers["content-type"] == "application/problem+json"
+    assert failed.status_code == 500
+    assert failed.json()["detail"] == "internal error (RuntimeError); the service log has the details"
+    log = capsys.readouterr().err
+    assert '"path": "/v1/validate"' in log and '"path": "/v1/messages"' in log
+    assert "999900018" not in log and "Lotte" not in log and "Traceback" not in log
+
+
 def test_a_slow_request_is_503_and_a_busy_process_says_retry(small: Service, monkeypatch: pytest.MonkeyPatch) -> None:
     def slow(*_args: Any) -> Any:
         time.sleep(1.0)

@@ -94,6 +94,18 @@ def test_every_endpoint_refuses_every_wrong_token_and_writes_nothing(service: Se
     assert service.ledger.counts() == before
 
 
+@pytest.mark.parametrize(("path", "parameter"), [("/v1/messages", "direction"),
+                                                  ("/v1/validate?name=" + "n" * 201, "name")])
+def test_the_token_is_judged_before_the_query(service: Service, path: str, parameter: str) -> None:
+    """A caller without a token learns nothing of the parameters; with one, a bad parameter is a 400 naming it."""
+    headers = {"content-type": XML}
+    assert service.client.post(path, content=JW301, headers=headers).status_code == 401
+    response = service.client.post(path, content=JW301, headers={**headers, **service.auth("gemeente:0202")})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"].startswith(f"{parameter}: ")
+
+
 def test_health_and_openapi_need_no_token(service: Service) -> None:
     assert service.client.get("/healthz").json() == {"status": "ok"}
     assert service.client.get("/readyz").json() == {"status": "ready"}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from ijw_gateway.service.auth import BUILD, Principal
+from ijw_gateway.service.auth import authorize, secured
 from ijw_gateway.service.bodies import json_body
 from ijw_gateway.service.problems import HttpProblem
 from ijw_gateway.service.routes.common import day, json_request, ledger
@@ -35,17 +35,17 @@ def _bepaling_body() -> dict[str, Any]:
                         BEPALING_SCHEMA)
 
 
-@router.post("/map", response_model=Mapping, responses=PROBLEMS, openapi_extra=_bepaling_body())
+@router.post("/map", response_model=Mapping, responses=PROBLEMS, openapi_extra=secured("build", **_bepaling_body()))
 async def map_bepaling(
     request: Request,
     all_regions: bool = Query(False, description="Map the bepaling in each of the seven regions."),
-    _who: Principal = Depends(BUILD),
 ) -> Any:
     """How each hulp line maps to the responsible region's contract: `ijw map --format json`."""
     from ijw_gateway.tussentaal import default_catalog, map_alle_regios
     from ijw_gateway.tussentaal import map_bepaling as map_one
     from ijw_gateway.tussentaal.mapping import alle_regios_json
 
+    await authorize(request, "build")
     data = await json_body(request)
 
     def work() -> JSONResponse:
@@ -58,14 +58,13 @@ async def map_bepaling(
     return await run_in_threadpool(work)
 
 
-@router.post("/build", response_model=Built, responses=PROBLEMS, openapi_extra=_bepaling_body())
+@router.post("/build", response_model=Built, responses=PROBLEMS, openapi_extra=secured("build", **_bepaling_body()))
 async def build(
     request: Request,
     route: str | None = Query(None, description="301 or 315 (default: the bepaling's)."),
     dagtekening: str | None = Query(None, description="The messages' Dagtekening, YYYY-MM-DD (default today)."),
     record: bool = Query(False, description="Number the toewijzingen from the ledger, open the case and record "
                                             "the messages, as `ijw build --ledger` (needs ledger:write)."),
-    who: Principal = Depends(BUILD),
 ) -> Any:
     """The JW301s (route 301) or JW315s (route 315) of a bepaling, as `ijw build` writes them; a gemeente, its
     region or the GI builds either, a provider only the JW315s of its own hulp lines."""
@@ -74,6 +73,7 @@ async def build(
     from ijw_gateway.workflows.build import build_and_record
     from ijw_gateway.workflows.cases import bepaling_of
 
+    who = await authorize(request, "build")
     if route is not None and route not in ("301", "315"):
         raise HttpProblem(400, f"route {route}: expected 301 or 315")
     if record and not who.may("ledger:write"):

@@ -8,17 +8,17 @@ import json
 from datetime import datetime
 from typing import Any
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from ijw_gateway.ledger.facts import AMSTERDAM
-from ijw_gateway.service.auth import LEDGER_READ, LEDGER_WRITE, Principal
+from ijw_gateway.service.auth import Principal, authorize, secured
 from ijw_gateway.service.bodies import json_body, xml_body
 from ijw_gateway.service.problems import HttpProblem
 from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
-from ijw_gateway.service.routes.common import day, json_request, ledger, xml_request
+from ijw_gateway.service.routes.common import Param, day, documented, json_request, ledger, query, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
 from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
 
@@ -35,14 +35,14 @@ def _moment(value: str | None, name: str) -> Any:
 
 @router.post("/cases", response_model=CaseInfo, status_code=201, responses={**PROBLEMS, 200: {
     "model": CaseInfo, "description": "The case was open already; nothing changed."}},
-    openapi_extra=json_request("A bepaling (the fields of a bepaling file); its kenmerk is the case id.",
-                               BEPALING_SCHEMA))
+    openapi_extra=secured("ledger:write", **json_request(
+        "A bepaling (the fields of a bepaling file); its kenmerk is the case id.", BEPALING_SCHEMA)))
 async def open_case(
     request: Request,
     at: str | None = Query(None, description="When the bepaling was voorgenomen (default now)."),
-    who: Principal = Depends(LEDGER_WRITE),
 ) -> Any:
     """Open the case of a bepaling, as `ijw ledger open`; opening it again changes nothing (200)."""
+    who = await authorize(request, "ledger:write")
     data = await json_body(request)
     moment = _moment(at, "at")
     book = ledger(request)
@@ -60,17 +60,17 @@ async def open_case(
     "model": EventResult, "description": "Recorded before (the same event on the same day, or the same "
     "Idempotency-Key)."}, 404: {"description": "No such case for this organisation."},
     409: {"description": "The Idempotency-Key was used for another request."}},
-    openapi_extra=json_request("The route event.", Event.model_json_schema()))
+    openapi_extra=secured("ledger:write", **json_request("The route event.", Event.model_json_schema())))
 async def record_event(
     request: Request,
     case: str,
     idempotency_key: str | None = Header(None, max_length=200, description="A client's key for this request: "
                                          "a retry with the same key gets the first answer."),
-    who: Principal = Depends(LEDGER_WRITE),
 ) -> Any:
     """Record a route event of a case, as `ijw ledger record`; the same event on the same day records once."""
     from ijw_gateway.ledger.tokens import remember, remembered
 
+    who = await authorize(request, "ledger:write")
     data = await json_body(request)
     if not isinstance(data, dict) or not isinstance(data.get("event"), str) or set(data) - {"event", "at"}:
         raise HttpProblem(400, 'the body must be {"event": NAME, "at": DATETIME (optional)}')
@@ -103,19 +103,21 @@ def _replay(before: tuple[str, int, str], fingerprint: str) -> JSONResponse:
     return JSONResponse(json.loads(body), status_code=status)
 
 
+DIRECTION = Param("direction", "sent or received, from the token's organisation's side.", required=True)
+
+
 @router.post("/messages", response_model=IngestResult, status_code=201, responses={**PROBLEMS, 200: {
     "model": IngestResult, "description": "Recorded before (a retry): nothing changed."},
     409: {"model": IngestResult, "description": "Another message under this sender, type and identificatie."}},
-    openapi_extra=xml_request("An iJw message the token's organisation sent or received."))
-async def ingest(
-    request: Request,
-    direction: str = Query(..., description="sent or received, from the token's organisation's side."),
-    who: Principal = Depends(LEDGER_WRITE),
-) -> Any:
+    openapi_extra=secured("ledger:write", **documented(DIRECTION, **xml_request(
+        "An iJw message the token's organisation sent or received."))))
+async def ingest(request: Request) -> Any:
     """Record a message, linked to its case, as `ijw ledger ingest`; the same message twice records once."""
     from ijw_gateway.ledger.ledger import IngestResult as Result
     from ijw_gateway.validation.validator import ValidationContext, check
 
+    who = await authorize(request, "ledger:write")
+    direction = query(request, DIRECTION)
     if direction not in ("sent", "received"):
         raise HttpProblem(400, f"direction {direction}: expected 'sent' or 'received'")
     data = await xml_body(request)
@@ -154,16 +156,16 @@ def _today(value: str | None) -> Any:
     return day(value, "today") or datetime.now(AMSTERDAM).date()
 
 
-@router.get("/status", response_model=Status, responses=PROBLEMS)
+@router.get("/status", response_model=Status, responses=PROBLEMS, openapi_extra=secured("ledger:read"))
 async def status(
     request: Request,
     case: str | None = Query(None, description="Only this case."),
     overdue: bool = Query(False, description="Only overdue deadlines."),
     due_within: int | None = Query(None, description="Only open deadlines due within N werkdagen."),
     today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-    who: Principal = Depends(LEDGER_READ),
 ) -> Any:
     """The deadlines of the organisation's cases: `ijw ledger status --format json`, with its filters."""
+    who = await authorize(request, "ledger:read")
     on = _today(today)
     book = ledger(request)
 
@@ -185,16 +187,17 @@ def tenant_report(book: Any, who: Principal, on: Any) -> dict[str, Any]:
 
 
 @router.get("/report", responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}},
-                                                    "description": "The monitor report."}})
+                                                    "description": "The monitor report."}},
+            openapi_extra=secured("ledger:read"))
 async def report(
     request: Request,
     format: str = Query("json", description="json or html."),
     today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-    who: Principal = Depends(LEDGER_READ),
 ) -> Response:
     """The monitor report of the organisation's cases: `ijw ledger report --format json|html`."""
     from ijw_gateway.ledger.report import CSP, render_html
 
+    who = await authorize(request, "ledger:read")
     if format not in ("json", "html"):
         raise HttpProblem(400, f"format {format}: expected json or html")
     on = _today(today)

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ijw_gateway.service.auth import RESPOND, VALIDATE, Principal
+from ijw_gateway.service.auth import authorize, secured
 from ijw_gateway.service.bodies import expect, xml_body
 from ijw_gateway.service.problems import HttpProblem
-from ijw_gateway.service.routes.common import day, ledger, off_loop, xml_request
+from ijw_gateway.service.routes.common import Param, day, documented, ledger, off_loop, query, xml_request
 from ijw_gateway.service.schemas import PROBLEMS, BatchLine, Responded, ValidationResult
 from ijw_gateway.service.tenancy import header_parties, party_codes
 
@@ -31,18 +31,19 @@ def _validate(sources: list[Any], today: Any) -> Iterator[Any]:
     return run(sources, BatchOptions(today=today), workers=1)
 
 
+TODAY = Param("today", "The system date for date rules such as TR135, YYYY-MM-DD.")
+NAME = Param("name", "The name the result gives the message (`file`); default `<request>`.", max_length=200)
+
+
 @router.post("/validate", response_model=ValidationResult, responses=PROBLEMS,
-             openapi_extra=xml_request("One iJw 3.2 message."))
-async def validate(
-    request: Request,
-    today: str | None = Query(None, description="The system date for date rules such as TR135, YYYY-MM-DD."),
-    name: str = Query("<request>", max_length=200, description="The name the result gives the message (`file`)."),
-    _who: Principal = Depends(VALIDATE),
-) -> Any:
+             openapi_extra=secured("validate", **documented(TODAY, NAME, **xml_request("One iJw 3.2 message."))))
+async def validate(request: Request) -> Any:
     """Validate one message: the same object as one entry of `ijw validate --format json`."""
     from ijw_gateway.validation.batch import Source
     from ijw_gateway.validation.output import json_entry
 
+    await authorize(request, "validate")
+    today, name = query(request, TODAY), query(request, NAME, "<request>")
     data = await xml_body(request)
     on = day(today, "today")
     report = await off_loop(len(data), lambda: next(iter(_validate([Source(name, data=data)], on))))
@@ -85,19 +86,19 @@ async def _batch_sources(request: Request) -> list[Any]:
 
 @router.post("/validate/batch", responses={**PROBLEMS, 200: {"content": {"application/x-ndjson": {
     "schema": BatchLine.model_json_schema()}}, "description": "One JSON line per message, in order; last the "
-    "summary."}}, openapi_extra={"requestBody": {"required": True, "content": {
+    "summary."}}, openapi_extra=secured("validate", **{"requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {"files": {
             "type": "array", "items": {"type": "string", "format": "binary"}}}}},
-        "application/zip": {"schema": {"type": "string", "format": "binary"}}}}})
+        "application/zip": {"schema": {"type": "string", "format": "binary"}}}}}))
 async def validate_batch(
     request: Request,
     today: str | None = Query(None, description="The system date for date rules, YYYY-MM-DD."),
-    _who: Principal = Depends(VALIDATE),
 ) -> StreamingResponse:
     """Validate several messages (files of a multipart form, or a zip): the results stream as NDJSON, in order,
     with TR056 judged across them as `ijw validate` does; the last line is the summary."""
     from ijw_gateway.validation.output import Summary, json_entry
 
+    await authorize(request, "validate")
     on = day(today, "today")
     sources = await _batch_sources(request)
 
@@ -116,11 +117,11 @@ def message_dict(message: Any, file: str | None = None) -> dict[str, Any]:
 
 
 @router.post("/respond", response_model=Responded, responses=PROBLEMS,
-             openapi_extra=xml_request("A received iJw message, addressed to the token's organisation."))
+             openapi_extra=secured("respond", **xml_request(
+                 "A received iJw message, addressed to the token's organisation.")))
 async def respond(
     request: Request,
     today: str | None = Query(None, description="The system date (DagtekeningRetour, TR135), YYYY-MM-DD."),
-    who: Principal = Depends(RESPOND),
 ) -> Any:
     """Answer a received message as `ijw respond --ledger` does: the retourbericht and, on a valid JW315, the
     gemeente's JW301/JW319 decisions; TR056 is judged against the ledger, toewijzingen are numbered from it and
@@ -130,6 +131,7 @@ async def respond(
     from ijw_gateway.validation.validator import SeenIdentificaties, check
     from ijw_gateway.workflows.respond import respond_checked
 
+    who = await authorize(request, "respond")
     data = await xml_body(request)
     on = day(today, "today")
     book = ledger(request)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRouter
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from ijw_gateway.ledger.facts import AMSTERDAM
-from ijw_gateway.service.auth import LEDGER_READ, Principal
+from ijw_gateway.service.auth import authorize, secured
 from ijw_gateway.service.routes.common import ledger
 from ijw_gateway.service.routes.ledger import tenant_report
 
@@ -43,10 +43,12 @@ async def readyz(request: Request) -> Any:
     return JSONResponse({"status": "the ledger database cannot be reached"}, status_code=503)
 
 
-@router.get("/monitor", response_class=HTMLResponse, responses={200: {"content": {"text/html": {}}}})
-async def monitor(request: Request, who: Principal = Depends(LEDGER_READ)) -> HTMLResponse:
+@router.get("/monitor", response_class=HTMLResponse, responses={200: {"content": {"text/html": {}}}},
+            openapi_extra=secured("ledger:read"))
+async def monitor(request: Request) -> HTMLResponse:
     """The monitor page of the organisation's cases, live from the ledger (the report's HTML and strict CSP)."""
     from ijw_gateway.ledger.report import CSP, render_html
 
+    who = await authorize(request, "ledger:read")
     data = await run_in_threadpool(tenant_report, ledger(request), who, datetime.now(AMSTERDAM).date())
     return HTMLResponse(render_html(data), headers={"Content-Security-Policy": CSP})
