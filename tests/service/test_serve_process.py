@@ -68,7 +68,7 @@ def test_end_to_end_over_http(ledger_url: str, tmp_path: Path, capsys: pytest.Ca
     requests = [line for line in lines if line.get("event") == "request"]
     assert {r["path"] for r in requests} >= {"/v1/validate", "/v1/build", "/v1/messages", "/v1/status"}
     assert any(r["token"] == token_id and r["org"] == "gemeente:0222" for r in requests)
-    for secret in (token, token.split("_")[2], body["jeugdige"]["bsn"], body["jeugdige"]["achternaam"]):
+    for secret in (token, token.split("_", 2)[2], body["jeugdige"]["bsn"], body["jeugdige"]["achternaam"]):
         assert secret not in text
 
 

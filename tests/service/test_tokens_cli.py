@@ -39,7 +39,7 @@ def test_create_prints_the_token_once_and_stores_only_its_hash(url: str, capsys:
     assert len(rows) == 1
     assert rows[0]["secret_hash"] == hashlib.sha256(token.encode()).hexdigest()
     assert token not in json.dumps([dict(r) for r in rows], default=str)
-    assert token.split("_")[2] not in Path(url.removeprefix("sqlite:///")).read_bytes().decode("latin-1")
+    assert token.split("_", 2)[2] not in Path(url.removeprefix("sqlite:///")).read_bytes().decode("latin-1")
 
     code, out, _ = run(["tokens", "list", "--format", "json", "--ledger", url], capsys)
     [listed] = json.loads(out)
