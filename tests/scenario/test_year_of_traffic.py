@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -331,7 +330,6 @@ def rules_per_file(stdout: str) -> dict[str, set[str]]:
 
 
 def test_a_year_of_traffic(ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    started = time.perf_counter()
     year = Year()
     codes = retourcodes_of_the_reference()
     with Ledger(ledger_url) as ledger:
@@ -398,7 +396,6 @@ def test_a_year_of_traffic(ledger_url: str, tmp_path: Path, capsys: pytest.Captu
         "ledger_prestatie": sum(len(lines) + (0 if whole else sum(bool(d.rules) for d in lines))
                                 for lines, whole in declared),
     }
-    assert time.perf_counter() - started < 120
 
 
 def signed(total: object) -> int:
