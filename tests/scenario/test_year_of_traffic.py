@@ -5,13 +5,16 @@ declarations with deliberate mistakes, played through `ijw validate --ledger`, `
 The generator decides every mistake and so knows, without our code, which rule each message breaks
 and what each JW325 must say: which prestaties are rejected with which retourcodes (read from the
 reference's rule texts) and the totals. The test checks that every cross-message rule that fires is
-the expected one, that every JW325 is exactly right, and that the ledger keeps the chain.
+the expected one, that every JW325 is exactly right, that the ledger keeps the chain, and that the
+waiting-time monitor shows the waits the generator planned (counted here with its own werkdagen).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import statistics
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -389,6 +392,7 @@ def test_a_year_of_traffic(ledger_url: str, tmp_path: Path, capsys: pytest.Captu
             chain = {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
                      for table in ("ledger_toewijzing", "ledger_levering", "ledger_prestatie")}
     assert counts["cases"] == CLIENTS and counts["messages"] > 2 * len(year.tw)
+    check_monitor(year, ledger_url, tmp_path, capsys)
     declared = [(lines, whole) for plan in year.months.values() for lines, whole in plan.declaraties.values()]
     assert chain == {  # the chain keeps every toewijzing statement, start, stop and prestatie, once
         "ledger_toewijzing": len(year.tw) + sum(t.end_month is not None for t in year.tw),
@@ -418,3 +422,43 @@ def check_answer(path: Path, lines: list[Declared], whole: str | None, codes: di
     assert got == rejected, path.name
     assert signed(answer.TotaalToegekendBedrag) == ingediend - sum(d.prestatie.signed for d in lines if d.rules)
     assert answer.RetourCodes.RetourCode == (["0200"] if rejected else ["8001"])
+
+
+#: The feestdagen of the Algemene termijnenwet from the cases' opening to the end of the year.
+CLOSED = {date(2025, 12, 25), date(2025, 12, 26), date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6),
+          date(2026, 4, 27), date(2026, 5, 5), date(2026, 5, 14), date(2026, 5, 25), date(2026, 12, 25),
+          date(2026, 12, 26)}
+OPENED = date(YEAR - 1, 12, 1)
+
+
+def werkdagen(a: date, b: date) -> int:
+    """Working days d with a < d <= b, counted one by one (the test's own count, not the ledger's calendar)."""
+    return sum((a + timedelta(days=i)).weekday() < 5 and a + timedelta(days=i) not in CLOSED
+               for i in range(1, (b - a).days + 1))
+
+
+def plus_werkdagen(day: date, n: int) -> date:
+    while n:
+        day += timedelta(days=1)
+        n -= day.weekday() < 5 and day not in CLOSED
+    return day
+
+
+def check_monitor(year: Year, ledger_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The waiting-time monitor of the year's ledger against the waits the generator planned: every case
+    opened on 1 December (route 315: the JW301 due 4 × 5 werkdagen later), each toewijzing's JW301 ten
+    days before its Ingangsdatum, care started on the Ingangsdatum."""
+    report = tmp_path / "report.json"
+    code, _ = run(["ledger", "report", "--db", ledger_url, "--today", f"{YEAR}-12-15", "--format", "json",
+                   "-o", str(report)], capsys)
+    assert code == 0
+    totaal = json.loads(report.read_text("utf-8"))["wachttijden"]["totaal"]
+    toegewezen = [first(t.start_month) - timedelta(days=10) for t in year.tw]
+    waits = sorted(werkdagen(OPENED, day) for day in toegewezen)
+    term = plus_werkdagen(OPENED, 20)
+    started = [t for t in year.tw if t.started]
+    assert totaal["toewijzingen"] == len(year.tw)
+    assert totaal["bepaling_toewijzing"] == {
+        "aantal": len(year.tw), "mediaan_werkdagen": statistics.median(waits),
+        "binnen_termijn": round(sum(day <= term for day in toegewezen) / len(toegewezen), 3)}
+    assert totaal["toewijzing_start"] == {"aantal": len(started), "mediaan_werkdagen": 0, "binnen_termijn": 1.0}
