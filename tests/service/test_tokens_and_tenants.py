@@ -353,3 +353,19 @@ def test_a_provider_records_its_jw315s_only_in_a_case_opened_for_it(service: Ser
     assert [r["status"] for r in built.json()["recorded"]] == ["recorded"]
     status = service.client.get("/v1/status", headers=headers).json()
     assert {d["case"] for d in status["deadlines"]} == {body["kenmerk"]}
+
+
+def test_the_status_filters_mean_what_the_ledgers_do(service: Service, two_cases: tuple[str, str]) -> None:
+    """The parameters read by hand are understood as FastAPI understood them (true/1, whole numbers)."""
+    on = date(2026, 3, 9)  # case A's JW301s are of 2026-03-06: one deadline overdue, others open
+    seen = []
+    for params in ({}, {"overdue": "true"}, {"overdue": "1", "due_within": "3"}, {"due_within": "20"},
+                   {"overdue": "false", "case": CASE_A}):
+        response = service.client.get("/v1/status", params={**params, "today": on.isoformat()},
+                                      headers=service.auth("gemeente:0222"))
+        assert response.status_code == 200, response.text
+        expected = service.ledger.status(params.get("case"), today=on, overdue=params.get("overdue") in ("true", "1"),
+                                         due_within=int(params["due_within"]) if "due_within" in params else None)
+        assert response.json()["deadlines"] == [d.model_dump(mode="json") for d in expected if d.case == CASE_A]
+        seen.append(len(expected))
+    assert seen[1] < seen[2] < seen[0]  # the filters were applied, not ignored
