@@ -52,8 +52,26 @@ def create_app(settings: Settings, *, ledger_object: Any = None) -> Any:
     problems.install(api)
     for module in ROUTES:
         api.include_router(module.router)
+    check_token_first(api.routes)
     api.openapi = lambda: openapi_document(api)  # type: ignore[method-assign]
     return Guard(Direct(api, [r for module in ROUTES for r in module.router.routes]), settings)
+
+
+def check_token_first(routes: Any) -> None:
+    """Refuse (TypeError) a secured endpoint that declares a parameter FastAPI would validate before the endpoint
+    runs ``authorize``: it takes the request and its path's own parameters only, and reads its query, headers and
+    body by hand (``routes.common.query``), so a caller without a token gets 401 whatever else it sends."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    for route in routes:
+        if not isinstance(route, APIRoute) or "security" not in (route.openapi_extra or {}):
+            continue
+        declared = set(inspect.signature(route.endpoint).parameters) - {"request"}
+        if extra := declared - set(route.param_convertors):
+            raise TypeError(f"{route.path}: {', '.join(sorted(extra))} would be validated before the token; "
+                            "read it by hand after authorize (routes.common.query)")
 
 
 def openapi_document(api: FastAPI) -> dict[str, Any]:

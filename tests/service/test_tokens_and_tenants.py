@@ -4,9 +4,12 @@ token's organisation: a gemeente, a region, a GI and a provider each see their o
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import date, timedelta
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import update
 
@@ -94,16 +97,105 @@ def test_every_endpoint_refuses_every_wrong_token_and_writes_nothing(service: Se
     assert service.ledger.counts() == before
 
 
-@pytest.mark.parametrize(("path", "parameter"), [("/v1/messages", "direction"),
-                                                  ("/v1/validate?name=" + "n" * 201, "name")])
-def test_the_token_is_judged_before_the_query(service: Service, path: str, parameter: str) -> None:
-    """A caller without a token learns nothing of the parameters; with one, a bad parameter is a 400 naming it."""
-    headers = {"content-type": XML}
-    assert service.client.post(path, content=JW301, headers=headers).status_code == 401
-    response = service.client.post(path, content=JW301, headers={**headers, **service.auth("gemeente:0202")})
-    assert response.status_code == 400, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"].startswith(f"{parameter}: ")
+def _refused_value(parameter: dict[str, Any]) -> str | None:
+    """A value the parameter's OpenAPI schema refuses, or None when its schema refuses no value."""
+    schema = parameter["schema"]
+    if schema.get("type") == "boolean":
+        return "maybe"
+    if schema.get("type") == "integer":
+        return "abc"
+    if "enum" in schema:
+        return "bogus"
+    if "maxLength" in schema:
+        return "x" * (schema["maxLength"] + 1)
+    if schema.get("format") in ("date", "date-time"):
+        return "2026-13-45"
+    return None
+
+
+BROKEN_BODY = {XML: b"", JSON: b'{"kenmerk": ', ZIP: b"PK not a zip"}
+
+
+def _bad_requests(operation: dict[str, Any], endpoint: tuple) -> list[tuple[str, dict[str, Any]]]:  # type: ignore[type-arg]
+    """Each way the OpenAPI says ``endpoint`` can be asked wrongly: one parameter refused (or a required one left
+    out), the body of another type or broken; each as (what, the request's arguments but the token)."""
+    method, path, _scope, kind, body = endpoint
+    url = httpx.URL(path)
+    if body is None and kind == JSON:
+        body = json.dumps(bepaling_json(BEPALING_01)).encode()
+    base = {"params": dict(url.params), "headers": {"content-type": kind} if kind else {}, "content": body}
+    bad: list[tuple[str, dict[str, Any]]] = []
+    for parameter in operation.get("parameters", []):
+        name, where = parameter["name"], parameter["in"]
+        if where == "path":
+            continue
+        value = _refused_value(parameter)
+        if value is not None:
+            target = "params" if where == "query" else "headers"
+            bad.append((name, {**base, target: {**base[target], name: value}}))
+        if parameter["required"]:
+            bad.append((name, {**base, "params": {k: v for k, v in base["params"].items() if k != name}}))
+    if method == "POST":
+        bad.append(("content-type", {**base, "headers": {"content-type": "text/plain"}}))
+        bad.append(("body", {**base, "content": BROKEN_BODY[kind]}))
+    return [(what, {**request, "url": str(url.copy_with(query=None))}) for what, request in bad]
+
+
+def test_the_token_is_judged_before_any_query_header_or_body(service: Service) -> None:
+    """Whatever else a request gets wrong, without a token it is the one 401 of any request without a token and,
+    with a token lacking the scope, 403: a caller learns nothing of an endpoint's parameters before its token is
+    judged. With a right token each of these requests is refused (a 400 naming the parameter), and none writes."""
+    document = service.client.get("/openapi.json").json()
+    secured = {(m.upper(), p) for p, ops in document["paths"].items() for m, op in ops.items() if "security" in op}
+    endpoints = {(e[0], httpx.URL(e[1]).path.replace(CASE_A, "{case}")): e for e in ENDPOINTS}
+    assert secured == set(endpoints)  # a new endpoint is asked here too
+    unknown = {"Authorization": "Bearer ijw_0123456789ab_" + "A" * 43}
+    who_are_you = service.client.get("/v1/status").json()
+    before = service.ledger.counts()
+    asked = 0
+    for (method, template), endpoint in sorted(endpoints.items()):
+        operation = document["paths"][template][method.lower()]
+        bad = _bad_requests(operation, endpoint)
+        if operation.get("parameters") or "requestBody" in operation:
+            assert bad, template
+        lacking = service.auth("gemeente:0222", tuple(s for s in SCOPES if s != endpoint[2]))
+        for what, request in bad:
+            def send(token: dict[str, str], method: str = method, request: dict[str, Any] = request) -> httpx.Response:
+                return service.client.request(method, request["url"], params=request["params"],
+                                              content=request["content"], headers={**request["headers"], **token})
+
+            for token in ({}, unknown):
+                response = send(token)
+                assert response.status_code == 401, (template, what, response.text)
+                assert response.headers["www-authenticate"].startswith("Bearer")
+                if not token:
+                    assert response.json() == who_are_you, (template, what)
+            response = send(lacking)
+            assert response.status_code == 403, (template, what, response.text)
+            assert endpoint[2] in response.json()["detail"]
+            right = send(service.auth("gemeente:0222"))
+            assert right.status_code in (400, 415), (template, what, right.text)
+            assert right.headers["content-type"] == "application/problem+json"
+            if what not in ("content-type", "body"):
+                assert right.json()["detail"].startswith(what), (template, what, right.text)
+            asked += 1
+    assert asked >= 30
+    assert service.ledger.counts() == before
+
+
+def test_an_endpoint_that_lets_fastapi_validate_before_the_token_is_refused_at_start() -> None:
+    from fastapi import APIRouter, Query, Request
+
+    from ijw_gateway.service.app import check_token_first
+    from ijw_gateway.service.auth import secured
+
+    router = APIRouter()
+
+    @router.get("/v1/things/{thing}", openapi_extra=secured("ledger:read"))
+    async def things(request: Request, thing: str, limit: int = Query(10)) -> None: ...
+
+    with pytest.raises(TypeError, match=r"/v1/things/\{thing\}: limit would be validated before the token"):
+        check_token_first(router.routes)
 
 
 def test_health_and_openapi_need_no_token(service: Service) -> None:
@@ -261,3 +353,19 @@ def test_a_provider_records_its_jw315s_only_in_a_case_opened_for_it(service: Ser
     assert [r["status"] for r in built.json()["recorded"]] == ["recorded"]
     status = service.client.get("/v1/status", headers=headers).json()
     assert {d["case"] for d in status["deadlines"]} == {body["kenmerk"]}
+
+
+def test_the_status_filters_mean_what_the_ledgers_do(service: Service, two_cases: tuple[str, str]) -> None:
+    """The parameters read by hand are understood as FastAPI understood them (true/1, whole numbers)."""
+    on = date(2026, 3, 9)  # case A's JW301s are of 2026-03-06: one deadline overdue, others open
+    seen = []
+    for params in ({}, {"overdue": "true"}, {"overdue": "1", "due_within": "3"}, {"due_within": "20"},
+                   {"overdue": "false", "case": CASE_A}):
+        response = service.client.get("/v1/status", params={**params, "today": on.isoformat()},
+                                      headers=service.auth("gemeente:0222"))
+        assert response.status_code == 200, response.text
+        expected = service.ledger.status(params.get("case"), today=on, overdue=params.get("overdue") in ("true", "1"),
+                                         due_within=int(params["due_within"]) if "due_within" in params else None)
+        assert response.json()["deadlines"] == [d.model_dump(mode="json") for d in expected if d.case == CASE_A]
+        seen.append(len(expected))
+    assert seen[1] < seen[2] < seen[0]  # the filters were applied, not ignored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ijw_gateway.service.auth import authorize, secured
 from ijw_gateway.service.bodies import json_body
 from ijw_gateway.service.problems import HttpProblem
-from ijw_gateway.service.routes.common import day, json_request, ledger
+from ijw_gateway.service.routes.common import Param, day, documented, flag, json_request, ledger, query
 from ijw_gateway.service.schemas import PROBLEMS, Built, Mapping
 from ijw_gateway.service.tenancy import check_bepaling
 
@@ -30,22 +30,28 @@ def parse_bepaling(data: Any) -> Any:
     return Bepaling.model_validate(data, context={"catalog": default_catalog()})
 
 
-def _bepaling_body() -> dict[str, Any]:
-    return json_request("A bepaling: the fields of a bepaling file (kenmerk, gecertificeerde_instelling, …, hulp).",
-                        BEPALING_SCHEMA)
+def _bepaling_body(*params: Param) -> dict[str, Any]:
+    return documented(*params, **json_request(
+        "A bepaling: the fields of a bepaling file (kenmerk, gecertificeerde_instelling, …, hulp).", BEPALING_SCHEMA))
 
 
-@router.post("/map", response_model=Mapping, responses=PROBLEMS, openapi_extra=secured("build", **_bepaling_body()))
-async def map_bepaling(
-    request: Request,
-    all_regions: bool = Query(False, description="Map the bepaling in each of the seven regions."),
-) -> Any:
+ALL_REGIONS = Param("all_regions", "Map the bepaling in each of the seven regions.", kind="boolean")
+ROUTE = Param("route", "301 or 315 (default: the bepaling's).", choices=("301", "315"))
+DAGTEKENING = Param("dagtekening", "The messages' Dagtekening, YYYY-MM-DD (default today).", format="date")
+RECORD = Param("record", "Number the toewijzingen from the ledger, open the case and record the messages, as "
+                         "`ijw build --ledger` (needs ledger:write).", kind="boolean")
+
+
+@router.post("/map", response_model=Mapping, responses=PROBLEMS,
+             openapi_extra=secured("build", **_bepaling_body(ALL_REGIONS)))
+async def map_bepaling(request: Request) -> Any:
     """How each hulp line maps to the responsible region's contract: `ijw map --format json`."""
     from ijw_gateway.tussentaal import default_catalog, map_alle_regios
     from ijw_gateway.tussentaal import map_bepaling as map_one
     from ijw_gateway.tussentaal.mapping import alle_regios_json
 
     await authorize(request, "build")
+    all_regions = flag(request, ALL_REGIONS)
     data = await json_body(request)
 
     def work() -> JSONResponse:
@@ -58,14 +64,9 @@ async def map_bepaling(
     return await run_in_threadpool(work)
 
 
-@router.post("/build", response_model=Built, responses=PROBLEMS, openapi_extra=secured("build", **_bepaling_body()))
-async def build(
-    request: Request,
-    route: str | None = Query(None, description="301 or 315 (default: the bepaling's)."),
-    dagtekening: str | None = Query(None, description="The messages' Dagtekening, YYYY-MM-DD (default today)."),
-    record: bool = Query(False, description="Number the toewijzingen from the ledger, open the case and record "
-                                            "the messages, as `ijw build --ledger` (needs ledger:write)."),
-) -> Any:
+@router.post("/build", response_model=Built, responses=PROBLEMS,
+             openapi_extra=secured("build", **_bepaling_body(ROUTE, DAGTEKENING, RECORD)))
+async def build(request: Request) -> Any:
     """The JW301s (route 301) or JW315s (route 315) of a bepaling, as `ijw build` writes them; a gemeente, its
     region or the GI builds either, a provider only the JW315s of its own hulp lines."""
     from ijw_gateway.tussentaal import default_catalog
@@ -74,13 +75,12 @@ async def build(
     from ijw_gateway.workflows.cases import bepaling_of
 
     who = await authorize(request, "build")
-    if route is not None and route not in ("301", "315"):
-        raise HttpProblem(400, f"route {route}: expected 301 or 315")
+    route, record = query(request, ROUTE), flag(request, RECORD)
+    on = day(query(request, DAGTEKENING), "dagtekening")
     if record and not who.may("ledger:write"):
         raise HttpProblem(403, f"token {who.token.id} of {who.org} does not have the scope ledger:write "
                                "(record=true records in the ledger)")
     data = await json_body(request)
-    on = day(dagtekening, "dagtekening")
     book = ledger(request) if record else None
 
     def work() -> JSONResponse:

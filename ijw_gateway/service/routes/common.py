@@ -35,35 +35,87 @@ def json_request(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Param:
-    """A query parameter read by hand (:func:`query`) on the per-message endpoints, where FastAPI's parameter
-    resolution cost more than judging a small message; :func:`documented` describes it in the OpenAPI."""
+    """A query (or header) parameter, read by hand with :func:`query`, :func:`flag` or :func:`number` after
+    ``authorize`` has judged the token: no endpoint declares its parameters to FastAPI, which would validate
+    them before the token (an unauthenticated caller must learn only "who are you"); :func:`documented`
+    describes them in the OpenAPI as FastAPI's ``Query`` would."""
 
     name: str
     description: str
     required: bool = False
     max_length: int | None = None
+    kind: str = "string"
+    """The OpenAPI type: string, boolean (:func:`flag`) or integer (:func:`number`)."""
+    choices: tuple[str, ...] = ()
+    format: str | None = None
+    """The OpenAPI format of a string (date, date-time); its value is checked where it is parsed."""
+    location: str = "query"
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": self.kind}
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.format is not None:
+            schema["format"] = self.format
+        return schema
 
 
 def documented(*params: Param, **extra: Any) -> dict[str, Any]:
     """``openapi_extra`` naming ``params`` (as FastAPI's ``Query`` would), merged with ``extra``."""
-    described = [{"name": p.name, "in": "query", "required": p.required, "description": p.description,
-                  "schema": {"type": "string", **({"maxLength": p.max_length} if p.max_length else {})}}
-                 for p in params]
+    described = [{"name": p.name, "in": p.location, "required": p.required, "description": p.description,
+                  "schema": p.schema()} for p in params]
     return {**extra, "parameters": described}
 
 
-def query(request: Request, param: Param, default: str | None = None) -> str | None:
-    """The value of ``param`` in the query string: 400 (one sentence, as for a declared parameter) when a
-    required one is missing or a value is too long."""
+def _raw(request: Request, param: Param) -> str | None:
+    if param.location == "header":
+        return request.headers.get(param.name)
     # most calls have no query string at all: no QueryParams parsed for them
-    value = request.query_params.get(param.name) if request.scope.get("query_string") else None
+    return request.query_params.get(param.name) if request.scope.get("query_string") else None
+
+
+def query(request: Request, param: Param, default: str | None = None) -> str | None:
+    """The value of ``param``: 400 (one sentence naming it) when a required one is missing, a value is too long
+    or not one of its choices."""
+    value = _raw(request, param)
     if value is None:
         if param.required:
             raise HttpProblem(400, f"{param.name}: Field required")
         return default
     if param.max_length is not None and len(value) > param.max_length:
         raise HttpProblem(400, f"{param.name}: String should have at most {param.max_length} characters")
+    if param.choices and value not in param.choices:
+        expected = " or ".join(f"'{c}'" for c in param.choices)
+        raise HttpProblem(400, f"{param.name} {value[:40]}: expected {expected}")
     return value
+
+
+TRUE, FALSE = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off"})
+
+
+def flag(request: Request, param: Param) -> bool:
+    """A boolean parameter (false when absent): true/false (also 1/0, yes/no, on/off), else 400."""
+    value = _raw(request, param)
+    if value is None:
+        return False
+    if value.lower() in TRUE:
+        return True
+    if value.lower() in FALSE:
+        return False
+    raise HttpProblem(400, f"{param.name} {value[:40]}: expected true or false")
+
+
+def number(request: Request, param: Param) -> int | None:
+    """A whole-number parameter (None when absent), else 400."""
+    value = _raw(request, param)
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > 20 or not (text.isascii() and text.lstrip("+-").isdigit()):
+        raise HttpProblem(400, f"{param.name} {value[:40]}: expected a whole number")
+    return int(text)
 
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from fastapi import Header, Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +18,17 @@ from ijw_gateway.service.auth import Principal, authorize, secured
 from ijw_gateway.service.bodies import json_body, xml_body
 from ijw_gateway.service.problems import HttpProblem
 from ijw_gateway.service.routes.bepaling import BEPALING_SCHEMA, parse_bepaling
-from ijw_gateway.service.routes.common import Param, day, documented, json_request, ledger, query, xml_request
+from ijw_gateway.service.routes.common import (
+    Param,
+    day,
+    documented,
+    flag,
+    json_request,
+    ledger,
+    number,
+    query,
+    xml_request,
+)
 from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
 from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
 
@@ -33,18 +43,19 @@ def _moment(value: str | None, name: str) -> Any:
     return parse_moment(value, name)
 
 
+AT = Param("at", "When the bepaling was voorgenomen: a date and time, or a date YYYY-MM-DD (default now).",
+           format="date-time")
+
+
 @router.post("/cases", response_model=CaseInfo, status_code=201, responses={**PROBLEMS, 200: {
     "model": CaseInfo, "description": "The case was open already; nothing changed."}},
-    openapi_extra=secured("ledger:write", **json_request(
-        "A bepaling (the fields of a bepaling file); its kenmerk is the case id.", BEPALING_SCHEMA)))
-async def open_case(
-    request: Request,
-    at: str | None = Query(None, description="When the bepaling was voorgenomen (default now)."),
-) -> Any:
+    openapi_extra=secured("ledger:write", **documented(AT, **json_request(
+        "A bepaling (the fields of a bepaling file); its kenmerk is the case id.", BEPALING_SCHEMA))))
+async def open_case(request: Request) -> Any:
     """Open the case of a bepaling, as `ijw ledger open`; opening it again changes nothing (200)."""
     who = await authorize(request, "ledger:write")
+    moment = _moment(query(request, AT), "at")
     data = await json_body(request)
-    moment = _moment(at, "at")
     book = ledger(request)
 
     def work() -> JSONResponse:
@@ -56,21 +67,22 @@ async def open_case(
     return await run_in_threadpool(work)
 
 
+IDEMPOTENCY_KEY = Param("Idempotency-Key", "A client's key for this request: a retry with the same key gets the "
+                        "first answer.", max_length=200, location="header")
+
+
 @router.post("/cases/{case}/events", response_model=EventResult, status_code=201, responses={**PROBLEMS, 200: {
     "model": EventResult, "description": "Recorded before (the same event on the same day, or the same "
     "Idempotency-Key)."}, 404: {"description": "No such case for this organisation."},
     409: {"description": "The Idempotency-Key was used for another request."}},
-    openapi_extra=secured("ledger:write", **json_request("The route event.", Event.model_json_schema())))
-async def record_event(
-    request: Request,
-    case: str,
-    idempotency_key: str | None = Header(None, max_length=200, description="A client's key for this request: "
-                                         "a retry with the same key gets the first answer."),
-) -> Any:
+    openapi_extra=secured("ledger:write", **documented(IDEMPOTENCY_KEY, **json_request(
+        "The route event.", Event.model_json_schema()))))
+async def record_event(request: Request, case: str) -> Any:
     """Record a route event of a case, as `ijw ledger record`; the same event on the same day records once."""
     from ijw_gateway.ledger.tokens import remember, remembered
 
     who = await authorize(request, "ledger:write")
+    idempotency_key = query(request, IDEMPOTENCY_KEY)
     data = await json_body(request)
     if not isinstance(data, dict) or not isinstance(data.get("event"), str) or set(data) - {"event", "at"}:
         raise HttpProblem(400, 'the body must be {"event": NAME, "at": DATETIME (optional)}')
@@ -103,7 +115,8 @@ def _replay(before: tuple[str, int, str], fingerprint: str) -> JSONResponse:
     return JSONResponse(json.loads(body), status_code=status)
 
 
-DIRECTION = Param("direction", "sent or received, from the token's organisation's side.", required=True)
+DIRECTION = Param("direction", "sent or received, from the token's organisation's side.", required=True,
+                  choices=("sent", "received"))
 
 
 @router.post("/messages", response_model=IngestResult, status_code=201, responses={**PROBLEMS, 200: {
@@ -118,8 +131,6 @@ async def ingest(request: Request) -> Any:
 
     who = await authorize(request, "ledger:write")
     direction = query(request, DIRECTION)
-    if direction not in ("sent", "received"):
-        raise HttpProblem(400, f"direction {direction}: expected 'sent' or 'received'")
     data = await xml_body(request)
     book = ledger(request)
 
@@ -156,17 +167,20 @@ def _today(value: str | None) -> Any:
     return day(value, "today") or datetime.now(AMSTERDAM).date()
 
 
-@router.get("/status", response_model=Status, responses=PROBLEMS, openapi_extra=secured("ledger:read"))
-async def status(
-    request: Request,
-    case: str | None = Query(None, description="Only this case."),
-    overdue: bool = Query(False, description="Only overdue deadlines."),
-    due_within: int | None = Query(None, description="Only open deadlines due within N werkdagen."),
-    today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-) -> Any:
+CASE = Param("case", "Only this case.")
+OVERDUE = Param("overdue", "Only overdue deadlines.", kind="boolean")
+DUE_WITHIN = Param("due_within", "Only open deadlines due within N werkdagen.", kind="integer")
+TODAY = Param("today", "The date to judge on, YYYY-MM-DD (default today).", format="date")
+FORMAT = Param("format", "json (default) or html.", choices=("json", "html"))
+
+
+@router.get("/status", response_model=Status, responses=PROBLEMS,
+            openapi_extra=secured("ledger:read", **documented(CASE, OVERDUE, DUE_WITHIN, TODAY)))
+async def status(request: Request) -> Any:
     """The deadlines of the organisation's cases: `ijw ledger status --format json`, with its filters."""
     who = await authorize(request, "ledger:read")
-    on = _today(today)
+    case, overdue, due_within = query(request, CASE), flag(request, OVERDUE), number(request, DUE_WITHIN)
+    on = _today(query(request, TODAY))
     book = ledger(request)
 
     def work() -> JSONResponse:
@@ -188,19 +202,14 @@ def tenant_report(book: Any, who: Principal, on: Any) -> dict[str, Any]:
 
 @router.get("/report", responses={**PROBLEMS, 200: {"content": {"application/json": {}, "text/html": {}},
                                                     "description": "The monitor report."}},
-            openapi_extra=secured("ledger:read"))
-async def report(
-    request: Request,
-    format: str = Query("json", description="json or html."),
-    today: str | None = Query(None, description="The date to judge on, YYYY-MM-DD (default today)."),
-) -> Response:
+            openapi_extra=secured("ledger:read", **documented(FORMAT, TODAY)))
+async def report(request: Request) -> Response:
     """The monitor report of the organisation's cases: `ijw ledger report --format json|html`."""
     from ijw_gateway.ledger.report import CSP, render_html
 
     who = await authorize(request, "ledger:read")
-    if format not in ("json", "html"):
-        raise HttpProblem(400, f"format {format}: expected json or html")
-    on = _today(today)
+    format = query(request, FORMAT, "json")
+    on = _today(query(request, TODAY))
     data = await run_in_threadpool(tenant_report, ledger(request), who, on)
     if format == "json":
         return JSONResponse(data)

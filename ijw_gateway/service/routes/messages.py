@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -31,7 +31,8 @@ def _validate(sources: list[Any], today: Any) -> Iterator[Any]:
     return run(sources, BatchOptions(today=today), workers=1)
 
 
-TODAY = Param("today", "The system date for date rules such as TR135, YYYY-MM-DD.")
+TODAY = Param("today", "The system date for date rules such as TR135, YYYY-MM-DD.", format="date")
+RESPOND_TODAY = Param("today", "The system date (DagtekeningRetour, TR135), YYYY-MM-DD.", format="date")
 NAME = Param("name", "The name the result gives the message (`file`); default `<request>`.", max_length=200)
 
 
@@ -86,20 +87,17 @@ async def _batch_sources(request: Request) -> list[Any]:
 
 @router.post("/validate/batch", responses={**PROBLEMS, 200: {"content": {"application/x-ndjson": {
     "schema": BatchLine.model_json_schema()}}, "description": "One JSON line per message, in order; last the "
-    "summary."}}, openapi_extra=secured("validate", **{"requestBody": {"required": True, "content": {
-        "multipart/form-data": {"schema": {"type": "object", "properties": {"files": {
+    "summary."}}, openapi_extra=secured("validate", **documented(TODAY, **{"requestBody": {"required": True,
+        "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {
             "type": "array", "items": {"type": "string", "format": "binary"}}}}},
-        "application/zip": {"schema": {"type": "string", "format": "binary"}}}}}))
-async def validate_batch(
-    request: Request,
-    today: str | None = Query(None, description="The system date for date rules, YYYY-MM-DD."),
-) -> StreamingResponse:
+        "application/zip": {"schema": {"type": "string", "format": "binary"}}}}})))
+async def validate_batch(request: Request) -> StreamingResponse:
     """Validate several messages (files of a multipart form, or a zip): the results stream as NDJSON, in order,
     with TR056 judged across them as `ijw validate` does; the last line is the summary."""
     from ijw_gateway.validation.output import Summary, json_entry
 
     await authorize(request, "validate")
-    on = day(today, "today")
+    on = day(query(request, TODAY), "today")
     sources = await _batch_sources(request)
 
     def lines() -> Iterator[bytes]:
@@ -117,12 +115,9 @@ def message_dict(message: Any, file: str | None = None) -> dict[str, Any]:
 
 
 @router.post("/respond", response_model=Responded, responses=PROBLEMS,
-             openapi_extra=secured("respond", **xml_request(
-                 "A received iJw message, addressed to the token's organisation.")))
-async def respond(
-    request: Request,
-    today: str | None = Query(None, description="The system date (DagtekeningRetour, TR135), YYYY-MM-DD."),
-) -> Any:
+             openapi_extra=secured("respond", **documented(RESPOND_TODAY, **xml_request(
+                 "A received iJw message, addressed to the token's organisation."))))
+async def respond(request: Request) -> Any:
     """Answer a received message as `ijw respond --ledger` does: the retourbericht and, on a valid JW315, the
     gemeente's JW301/JW319 decisions; TR056 is judged against the ledger, toewijzingen are numbered from it and
     the message is recorded with its answers (when it belongs to a case)."""
@@ -132,8 +127,8 @@ async def respond(
     from ijw_gateway.workflows.respond import respond_checked
 
     who = await authorize(request, "respond")
+    on = day(query(request, RESPOND_TODAY), "today")
     data = await xml_body(request)
-    on = day(today, "today")
     book = ledger(request)
 
     def work() -> JSONResponse:
