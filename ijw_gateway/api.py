@@ -34,10 +34,10 @@ def parse(data: bytes, *, schemas: Path | None = None) -> IjwModel:
     """
     checked = check(_as_bytes(data), ValidationContext(schemas=schemas, rules=False))
     if checked.model is None:
+        from ijw_gateway.validation.output import not_valid_sentence
+
         errors = [f for f in checked.report.findings if f.severity == "error"]
-        first = errors[0]
-        where = f" at {first.path}" if first.path else ""
-        raise MessageError(f"not a valid iJw message{where}: {first.message}", errors)
+        raise MessageError(not_valid_sentence(errors), errors)
     return checked.model
 
 

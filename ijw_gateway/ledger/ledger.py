@@ -378,8 +378,10 @@ def _as_checked(message: Any) -> CheckedMessage:
     if isinstance(message, bytes | bytearray):
         checked = check(bytes(message), ValidationContext(rules=False))
         if not checked.xsd_valid:
+            from ijw_gateway.validation.output import not_valid_sentence
+
             errors = [f for f in checked.report.findings if f.severity == "error"]
-            raise MessageError(f"not a valid iJw message: {errors[0].message}", errors)
+            raise MessageError(not_valid_sentence(errors), errors)
         return checked
     return CheckedMessage(to_xml(message), MessageReport.of(None, berichttype_of(message).naam, []),
                           berichttype_of(message), xsd_valid=True, model=message)

@@ -22,6 +22,7 @@ from ijw_gateway.ledger.extract import MessageInfo, message_info, tree_info
 from ijw_gateway.ledger.privacy import Hasher
 from ijw_gateway.messages.identificatie import content_digest
 from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.output import not_valid_sentence
 from ijw_gateway.validation.validator import ValidationContext, check
 from ijw_gateway.workers import WorkerPool
 
@@ -92,8 +93,7 @@ def prepare(data: bytes, hasher: Hasher) -> Prepared:
     prepared = prepare_checked(checked, hasher)
     if prepared is None:
         errors = [f for f in checked.report.findings if f.severity == "error"]
-        where = f" at {errors[0].path}" if errors and errors[0].path else ""
-        raise MessageError(f"not a valid iJw message{where}: {errors[0].message if errors else 'unreadable'}", errors)
+        raise MessageError(not_valid_sentence(errors), errors)
     return prepared
 
 

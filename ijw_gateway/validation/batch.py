@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,14 +171,9 @@ def write_retour(checked: CheckedMessage, today: date, directory: Path, stem: st
     return path
 
 
-_CONTEXTS: dict[BatchOptions, ValidationContext] = {}
-
-
+@lru_cache(maxsize=64)  # bounded: a service sees a new ?today= on every request that gives one
 def context_for(options: BatchOptions) -> ValidationContext:
-    context = _CONTEXTS.get(options)
-    if context is None:
-        context = _CONTEXTS[options] = options.context()
-    return context
+    return options.context()
 
 
 def _validate_chunk(sources: list[Source], options: BatchOptions) -> list[_Validated]:

@@ -9,6 +9,7 @@ import json
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from typing import IO, Literal
 
 from ijw_gateway.validation.findings import LEVELS, Finding, MessageReport
@@ -68,6 +69,21 @@ def verdict(report: MessageReport) -> str:
 
 
 _QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def first_error(findings: Iterable[Finding]) -> Finding | None:
+    """The first error of ``findings``, as an error sentence may quote it (:func:`without_personal_values`)."""
+    first = next((f for f in findings if f.severity == "error"), None)
+    return None if first is None else without_personal_values(first)
+
+
+def not_valid_sentence(findings: Iterable[Finding]) -> str:
+    """"not a valid iJw message at PATH: WHY", the one sentence for a message that cannot be read as one."""
+    first = first_error(findings)
+    if first is None:
+        return "not a valid iJw message: unreadable"
+    where = f" at {first.path}" if first.path else ""
+    return f"not a valid iJw message{where}: {first.message}"
 
 
 def without_personal_values(finding: Finding) -> Finding:

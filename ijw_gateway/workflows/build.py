@@ -18,6 +18,7 @@ from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.tussentaal import Bepaling, Catalog, default_catalog
 from ijw_gateway.tussentaal.build import bestandsnaam, build_models
 from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.output import first_error
 from ijw_gateway.validation.validator import ValidationContext, check_built
 from ijw_gateway.workflows.cases import bepaling_of, case_of
 from ijw_gateway.workflows.publish import publish
@@ -35,7 +36,8 @@ def check_all(messages: list[IjwModel], today: date) -> list[CheckedMessage]:
     for message in messages:
         result = check_built(message, context)
         if not result.valid:
-            first = next(f for f in result.report.findings if f.severity == "error")
+            first = first_error(result.report.findings)
+            assert first is not None  # an invalid message has an error
             raise MessageError(f"the built {berichttype_of(message).naam} would be invalid: {first.rule} at "
                                f"{first.path}: {first.message}", result.report.findings)
         checked.append(result)

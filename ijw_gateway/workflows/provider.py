@@ -30,6 +30,7 @@ from ijw_gateway.messages.codelists import REDEN_BEEINDIGING
 from ijw_gateway.messages.identificatie import identificatie
 from ijw_gateway.messages.xsd import IjwModel
 from ijw_gateway.validation.checked import CheckedMessage
+from ijw_gateway.validation.output import first_error
 from ijw_gateway.validation.validator import ValidationContext, check
 from ijw_gateway.workflows.build import check_all
 from ijw_gateway.workflows.publish import publish
@@ -93,12 +94,13 @@ def read_toewijzing(toewijzing: Any, today: date) -> CheckedMessage:
     if checked.bericht != "JW301":
         what = f"a {checked.bericht}" if checked.bericht else "not an iJw message"
         if checked.bericht is None:
-            first = next((f for f in checked.report.findings if f.severity == "error"), None)
+            first = first_error(checked.report.findings)
             reason = f" ({first.message})" if first is not None else ""
             raise UsageError(f"{label}: this is {what}{reason}; expected a received JW301 toewijzing")
         raise UsageError(f"{label}: this is {what}; expected a received JW301 toewijzing")
     if not checked.valid or checked.model is None:
-        first = next(f for f in checked.report.findings if f.severity == "error")
+        first = first_error(checked.report.findings)
+        assert first is not None  # an invalid message has an error
         where = f" at {first.path}" if first.path else ""
         raise MessageError(
             f"{label}: the JW301 is invalid ({first.rule}{where}: {first.message}); answer it with "

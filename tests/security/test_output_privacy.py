@@ -122,6 +122,19 @@ def test_the_net_removes_quoted_values_of_personal_elements_only() -> None:
     assert without_personal_values(plain) is plain
 
 
+def test_error_sentences_pass_through_the_same_net() -> None:
+    """The sentence of a MessageError (CLI, library, HTTP problem detail) quotes the first error as
+    the reports do: never a personal value."""
+    from ijw_gateway.validation.output import first_error, not_valid_sentence
+
+    postcode = "/jw301:Bericht/jw301:Client/jw301:Contactgegevens/jw301:Contact[1]/jw301:Adres/ijw:Postcode"
+    leaky = Finding(rule="XSD", retourcode="0001", path=postcode, message="'99998XQ' is not a Dutch postcode")
+    sentence = not_valid_sentence([leaky])
+    assert "99998XQ" not in sentence and sentence.startswith(f"not a valid iJw message at {postcode}: ")
+    assert first_error([leaky]).message == "(not shown) is not a Dutch postcode"  # type: ignore[union-attr]
+    assert not_valid_sentence([]) == "not a valid iJw message: unreadable"
+
+
 @pytest.mark.parametrize(("path", "kind"), [
     ("/jw315:Bericht/jw315:Client/jw315:Bsn", "BSN"),
     ("/jw301:Bericht/jw301:Client/jw301:Geboortedatum/ijw:Datum", "birth date"),

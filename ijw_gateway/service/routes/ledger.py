@@ -31,6 +31,7 @@ from ijw_gateway.service.routes.common import (
 )
 from ijw_gateway.service.schemas import PROBLEMS, CaseInfo, Event, EventResult, IngestResult, Status
 from ijw_gateway.service.tenancy import check_bepaling, check_case, check_party, header_parties, visible_cases
+from ijw_gateway.validation.output import not_valid_sentence
 
 router = APIRouter(prefix="/v1", tags=["ledger"])
 
@@ -140,10 +141,7 @@ async def ingest(request: Request) -> Any:
             check_party(who.org, *parties, direction)
         checked = check(data, ValidationContext(rules=False))
         if checked.model is None:
-            errors = [f for f in checked.report.findings if f.severity == "error"]
-            first = errors[0] if errors else None
-            where = f" at {first.path}" if first is not None and first.path else ""
-            detail = f"not a valid iJw message{where}: {first.message if first else 'unreadable'}"
+            detail = not_valid_sentence(checked.report.findings)
             result = Result(source="<request>", status="invalid", berichttype=checked.bericht, detail=detail)
         elif parties is None:
             raise HttpProblem(400, "the message has no Header with Afzender and Ontvanger")
