@@ -23,7 +23,9 @@ from typing import Any
 from lxml import etree
 
 from ijw_gateway.ledger.treeread import children, day, items, text
-from ijw_gateway.messages.registry import Berichttype, berichttype_of
+from ijw_gateway.messages.registry import BERICHTTYPEN, Berichttype, berichttype_of
+from ijw_gateway.validation.declaratie_antwoord import VOLLEDIG_TOEGEWEZEN
+from ijw_gateway.validation.retour import GEEN_OPMERKING
 
 __all__ = [
     "GEEN_OPMERKING",
@@ -39,11 +41,10 @@ __all__ = [
     "hashed",
 ]
 
-GEEN_OPMERKING = "0200"
-ACCEPTED = frozenset({GEEN_OPMERKING, "8001"})
+ACCEPTED = frozenset({GEEN_OPMERKING, VOLLEDIG_TOEGEWEZEN})
 """Retourcodes that reject nothing: no remark, and (a JW325) the declaration awarded in full."""
-HEEN_OF_RETOUR = {"JW302": "JW301", "JW306": "JW305", "JW308": "JW307", "JW316": "JW315", "JW318": "JW317",
-                  "JW320": "JW319"}
+HEEN_OF_RETOUR = {t.naam: t.heenbericht for t in BERICHTTYPEN.values() if t.heenbericht and t.naam != "JW325"}
+"""Each retourbericht's heenbericht, from the registry; not the JW325, an answer with a Header of its own."""
 """The heenbericht of each retourbericht (IV028)."""
 
 

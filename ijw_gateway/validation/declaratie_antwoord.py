@@ -19,11 +19,12 @@ from ijw_gateway.messages import jw323, jw325
 from ijw_gateway.messages.identificatie import identificatie
 from ijw_gateway.validation.checked import CheckedMessage
 from ijw_gateway.validation.findings import RETOURCODE_TECHNISCH, Finding
+from ijw_gateway.validation.retour import GEEN_OPMERKING
 
 __all__ = ["VOLLEDIG_TOEGEWEZEN", "build_jw325"]
 
-GEEN_OPMERKING = "0200"
 VOLLEDIG_TOEGEWEZEN = "8001"
+"""The JW325's retourcode for a declaration awarded in full."""
 _ROOT = "/jw323:Bericht"
 _HEADER = f"{_ROOT}/jw323:Header"
 _CLIENT = f"{_ROOT}/jw323:Declaratie/jw323:Clienten/jw323:Client["
